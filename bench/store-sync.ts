@@ -1,0 +1,216 @@
+/**
+ * Sync benchmark (part of `npm run bench:store`): how fast does the sync engine copy
+ * public.system_logs from Postgres into the local cache, compared with the fastest naive copy?
+ *
+ *   (a) baseline: the same SELECT through pg-cursor + a raw better-sqlite3 prepared INSERT into a
+ *       plain table (no indexes, no FTS), all in one transaction;
+ *   (b) ours: syncDatabase(Postgres → Cache): validation, dedup index, FTS5, batched transactions
+ *       with the cursor, yielding to the event loop between batches.
+ *
+ * Reports both throughputs, their ratio b/a (target ≥ 0.5), the longest event-loop stall while
+ * syncing (monitorEventLoopDelay max), the longest synchronous batch, and peak RSS.
+ * N rows (BENCH_ROWS, default 1,000,000) are generated server-side with generate_series in a fresh
+ * database (dropped afterwards) on ROMAN_BENCH_PG_URL / ROMAN_TEST_PG_URL / the local server.
+ *
+ *   npx tsx bench/store-sync.ts            # prints JSON
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import Cursor from 'pg-cursor';
+import { initDatabase } from '../src/main/core/db/migrations';
+import { Cache } from '../src/main/core/store/cache';
+import { syncDatabase } from '../src/main/core/sync';
+import { SOURCE_ALIAS, SYSTEM_LOGS_SOURCE, selectSql } from '../src/main/core/sync/sources';
+
+export interface SyncBenchOptions {
+  rows?: number;
+  /** Server to create the bench database on (superuser). */
+  adminUrl?: string;
+  /** Progress lines (stderr by default when run directly). */
+  log?: (line: string) => void;
+}
+
+export interface SyncBenchResult {
+  rows: number;
+  setupSeconds: number;
+  baseline: { seconds: number; rowsPerSecond: number; eventLoopMaxDelayMs: number };
+  sync: { seconds: number; rowsPerSecond: number; inserted: number; eventLoopMaxDelayMs: number; longestBatchMs: number };
+  /** sync rows/s ÷ baseline rows/s. */
+  ratio: number;
+  target: number;
+  meetsTarget: boolean;
+  /** Highest RSS sampled while syncing, and the process's peak RSS overall (MiB). */
+  syncPeakRssMiB: number;
+  processPeakRssMiB: number;
+  cacheFileMiB: number;
+}
+
+const mib = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = '/' + name;
+  return u.toString();
+}
+
+function sampleRss(): { stop(): number } {
+  let peak = process.memoryUsage().rss;
+  const t = setInterval(() => {
+    const r = process.memoryUsage().rss;
+    if (r > peak) peak = r;
+  }, 25);
+  return {
+    stop() {
+      clearInterval(t);
+      return Math.max(peak, process.memoryUsage().rss);
+    },
+  };
+}
+
+async function generateRows(pool: pg.Pool, n: number): Promise<void> {
+  // Realistic shape: mostly info, some warnings/errors, a few RLS violations; ~10 ms apart.
+  await pool.query(
+    `insert into system_logs (timestamp, severity, source, message, user_id, correlation_id, metadata)
+     select now() - ($1::int - g) * interval '10 milliseconds',
+            case when g % 50 = 0 then 'error' when g % 500 = 0 then 'critical' when g % 10 = 0 then 'warning' when g % 3 = 0 then 'debug' else 'info' end,
+            (array['api','auth','db','billing','worker','rls_violation'])[1 + (g % 23) % 6],
+            'GET /api/v1/items/' || g || ' returned ' || (case when g % 50 = 0 then 500 else 200 end) || ' in ' || (g::bigint * 7919 % 1200) || ' ms',
+            case when g % 4 = 0 then null else md5(g::text)::uuid end,
+            'deploy-' || (g / 100000),
+            jsonb_build_object('latency_ms', g::bigint * 7919 % 1200, 'status', case when g % 50 = 0 then 500 else 200 end,
+                               'ip', '10.' || (g % 200) || '.' || (g % 97) || '.' || (g % 13), 'path', '/api/v1/items')
+       from generate_series(1, $1::int) g`,
+    [n],
+  );
+  await pool.query('analyze system_logs');
+}
+
+async function runBaseline(pool: pg.Pool, file: string): Promise<{ seconds: number; rows: number; eventLoopMaxDelayMs: number }> {
+  const client = await pool.connect();
+  const sqlite = new Database(file);
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.exec('create table plain (remote_id text, ts integer, severity text, source text, type text, message text, metadata text)');
+    const insert = sqlite.prepare('insert into plain values (?, ?, ?, ?, ?, ?, ?)');
+    const cols = await client.query<{ column_name: string; data_type: string }>(
+      `select column_name, data_type from information_schema.columns where table_schema = 'public' and table_name = 'system_logs'`,
+    );
+    const { sql } = selectSql(SYSTEM_LOGS_SOURCE, { types: new Map(cols.rows.map((c) => [c.column_name, c.data_type])) });
+    loop.enable();
+    const t0 = performance.now();
+    await client.query('begin isolation level repeatable read read only');
+    await client.query(`set local timezone = 'UTC'`);
+    await client.query('set local statement_timeout = 0');
+    const cursor = client.query(
+      new Cursor(`${sql} where ${SOURCE_ALIAS}."timestamp" is not null order by ${SOURCE_ALIAS}."timestamp", ${SOURCE_ALIAS}.id`, [], { rowMode: 'array' }),
+    );
+    let rows = 0;
+    sqlite.exec('begin');
+    for (;;) {
+      const batch = (await cursor.read(5000)) as unknown[][];
+      if (batch.length === 0) break;
+      for (const r of batch) insert.run(r[0], r[2], r[3], r[4], r[5], r[6], r[7]);
+      rows += batch.length;
+    }
+    sqlite.exec('commit');
+    await cursor.close();
+    await client.query('commit');
+    const seconds = (performance.now() - t0) / 1000;
+    loop.disable();
+    return { seconds, rows, eventLoopMaxDelayMs: round(loop.max / 1e6) };
+  } finally {
+    sqlite.close();
+    client.release();
+  }
+}
+
+export async function runSyncBench(opts: SyncBenchOptions = {}): Promise<SyncBenchResult> {
+  const rows = opts.rows ?? Number(process.env.BENCH_ROWS ?? 1_000_000);
+  if (!Number.isInteger(rows) || rows < 1) throw new Error(`BENCH_ROWS must be a positive integer (got ${String(rows)})`);
+  const adminUrl =
+    opts.adminUrl ?? process.env.ROMAN_BENCH_PG_URL ?? process.env.ROMAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const log = opts.log ?? (() => undefined);
+  const name = `roman_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const dir = mkdtempSync(join(tmpdir(), 'roman-bench-sync-'));
+  const pool = new pg.Pool({ connectionString: withDatabase(adminUrl, name), max: 2, application_name: 'roman-bench' });
+  // An idle connection closed by the server (restart, pg_terminate_backend) must not crash the bench.
+  pool.on('error', (err) => log(`idle connection lost: ${err.message}`));
+  admin.on('error', (err) => log(`admin connection lost: ${err.message}`));
+  try {
+    const s0 = performance.now();
+    await initDatabase(pool);
+    log(`generating ${rows} rows in ${name}…`);
+    await generateRows(pool, rows);
+    // Warm Postgres' buffers once so neither run pays for the first read from disk.
+    await pool.query('select sum(length(message)) from system_logs');
+    const setupSeconds = (performance.now() - s0) / 1000;
+
+    log('baseline: pg-cursor + raw better-sqlite3 insert…');
+    const base = await runBaseline(pool, join(dir, 'baseline.sqlite'));
+    if (base.rows !== rows) throw new Error(`baseline read ${base.rows} rows, expected ${rows}`);
+
+    log('sync: Postgres → Cache…');
+    const cache = Cache.open(join(dir, 'cache.sqlite'));
+    const rss = sampleRss();
+    let result;
+    try {
+      const t0 = performance.now();
+      result = await syncDatabase(pool, cache, { push: false, sources: [SYSTEM_LOGS_SOURCE] });
+      const seconds = (performance.now() - t0) / 1000;
+      const syncPeak = rss.stop();
+      const table = result.tables[0];
+      if (table.status !== 'synced') throw new Error(`sync failed: ${table.message}`);
+      if (table.inserted !== rows) throw new Error(`sync stored ${table.inserted} rows, expected ${rows}`);
+      const baseRate = base.rows / base.seconds;
+      const syncRate = rows / seconds;
+      const ratio = syncRate / baseRate;
+      return {
+        rows,
+        setupSeconds: round(setupSeconds),
+        baseline: { seconds: round(base.seconds), rowsPerSecond: Math.round(baseRate), eventLoopMaxDelayMs: base.eventLoopMaxDelayMs },
+        sync: {
+          seconds: round(seconds),
+          rowsPerSecond: Math.round(syncRate),
+          inserted: table.inserted,
+          eventLoopMaxDelayMs: result.eventLoopMaxDelayMs,
+          longestBatchMs: result.longestBatchMs,
+        },
+        ratio: round(ratio, 3),
+        target: 0.5,
+        meetsTarget: ratio >= 0.5,
+        syncPeakRssMiB: mib(syncPeak),
+        processPeakRssMiB: mib(process.resourceUsage().maxRSS * 1024),
+        cacheFileMiB: mib(cache.fileBytes()),
+      };
+    } finally {
+      rss.stop();
+      cache.close();
+    }
+  } finally {
+    await pool.end();
+    await admin.query(`drop database if exists ${name} with (force)`).catch(() => undefined);
+    await admin.end();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  runSyncBench({ log: (l) => process.stderr.write(l + '\n') }).then(
+    (r) => process.stdout.write(JSON.stringify(r, null, 2) + '\n'),
+    (err: unknown) => {
+      process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

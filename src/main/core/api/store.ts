@@ -1,0 +1,86 @@
+/**
+ * Handlers of the store domain: they read the local cache only, so they keep working while the
+ * monitored database is unreachable. Bad filters and cursors become invalid_input; a cache that
+ * cannot be opened becomes unavailable.
+ */
+import { Writable } from 'node:stream';
+import { DomainError } from '../../../shared/result';
+import { STORE_EXPORT_MAX_BYTES } from '../../../shared/api/store';
+import type { RecordFilter } from '../../../shared/store';
+import type { Emit } from '../context';
+import type { HandlerRegistry } from './registry';
+import { Cache, CacheInputError } from '../store/cache';
+
+export interface StoreHandlerDeps {
+  /** The cache of the active connection profile (may throw if it cannot be opened). */
+  cache: () => Cache;
+}
+
+function openCache(deps: StoreHandlerDeps): Cache {
+  try {
+    return deps.cache();
+  } catch (err) {
+    throw new DomainError('unavailable', `local cache unavailable: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+function asDomainError<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof CacheInputError) throw new DomainError('invalid_input', err.message);
+    throw err;
+  }
+}
+
+function filterOf(input: RecordFilter): RecordFilter {
+  const { text, severity, source, type, kind, origin, since, until } = input;
+  return { text, severity, source, type, kind, origin, since, until };
+}
+
+export function registerStoreHandlers(registry: HandlerRegistry, deps: StoreHandlerDeps): void {
+  registry.method('store.search', (input) => {
+    const cache = openCache(deps);
+    return asDomainError(() => {
+      const page = cache.search({ ...filterOf(input), limit: input.limit, cursor: input.cursor ?? undefined });
+      return { rows: page.rows, nextCursor: page.nextCursor };
+    });
+  });
+
+  registry.method('store.record', (input) => {
+    const record = openCache(deps).getRecord(input.id);
+    if (!record) throw new DomainError('not_found', `no cached record with id ${input.id}`);
+    return record;
+  });
+
+  registry.method('store.export', async (input) => {
+    const cache = openCache(deps);
+    const chunks: string[] = [];
+    const sink = new Writable({
+      decodeStrings: false,
+      write(chunk: string | Buffer, _enc, cb) {
+        chunks.push(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+        cb();
+      },
+    });
+    try {
+      const result = await cache.exportRecords(filterOf(input), input.format, sink, {
+        maxBytes: STORE_EXPORT_MAX_BYTES,
+        ...(input.maxRows !== undefined ? { maxRows: input.maxRows } : {}),
+      });
+      return { format: input.format, text: chunks.join(''), ...result };
+    } catch (err) {
+      if (err instanceof CacheInputError) throw new DomainError('invalid_input', err.message);
+      throw err;
+    }
+  });
+
+  registry.method('store.verifyAudit', () => openCache(deps).verifyAuditChain());
+
+  registry.method('store.status', () => openCache(deps).status());
+}
+
+/** Pushes 'store.changed' to every window whenever records are added to `cache`. Returns unsubscribe. */
+export function forwardStoreChanges(cache: Cache, emit: Emit): () => void {
+  return cache.onChange(({ kinds }) => emit('store.changed', { kinds }));
+}

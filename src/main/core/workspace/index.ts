@@ -1,0 +1,141 @@
+/**
+ * Which workspace is open: the sample workspace (an embedded Postgres started on first use), a
+ * saved connection profile, or a URL from the command line. Opening one closes the previous one.
+ * Handlers reach the open workspace through `require()`, which answers 'unavailable' with the
+ * reason while nothing is open or the sample is still starting.
+ */
+import { join } from 'node:path';
+import { DomainError } from '../../../shared/result';
+import { CLOSED_WORKSPACE, type WorkspaceStatus } from '../../../shared/workspace';
+import type { Clock } from '../clock';
+import type { Emit } from '../context';
+import type { DesktopNotifier } from '../notify/in-app';
+import { startSampleWorkspace, type SampleWorkspace } from '../sample/workspace';
+import { DISCORD_WEBHOOK_SECRET, type Settings } from '../settings/settings';
+import { Workspace, type WorkspaceSpec } from './workspace';
+
+export { Workspace } from './workspace';
+
+export interface WorkspacesDeps {
+  dataDir: string;
+  clock: Clock;
+  emit: Emit;
+  settings: Settings;
+  desktop?: DesktopNotifier;
+  env?: NodeJS.ProcessEnv;
+  syncIntervalMs?: number;
+}
+
+export class Workspaces {
+  private current: Workspace | null = null;
+  private sample: SampleWorkspace | null = null;
+  private opening: { name: string; kind: WorkspaceStatus['kind']; promise: Promise<Workspace> } | null = null;
+  private openError: string | null = null;
+  private generation = 0;
+
+  constructor(private readonly deps: WorkspacesDeps) {}
+
+  get open(): Workspace | null {
+    return this.current;
+  }
+
+  status(): WorkspaceStatus {
+    if (this.current) return this.current.status();
+    if (this.opening) return { ...CLOSED_WORKSPACE, opening: true, kind: this.opening.kind, name: this.opening.name };
+    return { ...CLOSED_WORKSPACE, openError: this.openError };
+  }
+
+  require(): Workspace {
+    if (this.current) return this.current;
+    if (this.opening) throw new DomainError('unavailable', `The ${this.opening.name} is starting; try again in a moment.`);
+    throw new DomainError('unavailable', this.openError ? `No database is open: ${this.openError}` : 'No database is open. Choose a connection in Settings.');
+  }
+
+  /** Opens what the preferences name: a saved profile, else the sample workspace. */
+  openDefault(): Promise<Workspace> {
+    const id = this.deps.settings.preferences().activeProfileId;
+    return id ? this.openProfile(id) : this.openSample();
+  }
+
+  openSample(): Promise<Workspace> {
+    return this.switchTo('sample', 'Sample workspace', async () => {
+      if (!this.sample) {
+        this.sample = await startSampleWorkspace({ dataDir: join(this.deps.dataDir, 'sample'), clock: this.deps.clock });
+        void this.sample.exited.then(() => {
+          this.sample = null;
+        });
+      }
+      return { kind: 'sample', id: 'sample', name: 'Sample workspace', environment: 'sample', connection: this.sample.url, cacheKey: 'sample' };
+    });
+  }
+
+  openProfile(id: string): Promise<Workspace> {
+    const profile = this.deps.settings.profile(id);
+    return this.switchTo('profile', profile.name, async () => ({
+      kind: 'profile',
+      id: profile.id,
+      name: profile.name,
+      environment: profile.environment,
+      connection: this.deps.settings.resolveTarget(profile.id),
+      cacheKey: `profile-${profile.id}`,
+    }));
+  }
+
+  openUrl(url: string, name = 'Command-line database', environment = 'other'): Promise<Workspace> {
+    return this.switchTo('url', name, async () => ({ kind: 'url', id: 'url', name, environment, connection: url, cacheKey: url }));
+  }
+
+  private async switchTo(kind: WorkspaceStatus['kind'], name: string, spec: () => Promise<WorkspaceSpec>): Promise<Workspace> {
+    const generation = ++this.generation;
+    const previous = this.current;
+    this.current = null;
+    this.openError = null;
+    const promise = (async () => {
+      await previous?.close();
+      if (kind !== 'sample' && this.sample) {
+        await this.sample.stop().catch(() => undefined);
+        this.sample = null;
+      }
+      const s = await spec();
+      const env = this.deps.env ?? process.env;
+      const prefs = this.deps.settings.preferences();
+      return new Workspace(s, {
+        dataDir: this.deps.dataDir,
+        clock: this.deps.clock,
+        emit: this.deps.emit,
+        desktop: prefs.desktopNotifications ? this.deps.desktop : undefined,
+        discordWebhook: this.deps.settings.getSecret(DISCORD_WEBHOOK_SECRET) ?? env.ROMAN_DISCORD_WEBHOOK_URL,
+        monthlyAiBudgetUsd: prefs.monthlyAiBudgetUsd,
+        syncIntervalMs: this.deps.syncIntervalMs,
+      });
+    })();
+    this.opening = { name, kind, promise };
+    this.deps.emit('workspace.changed', this.status());
+    try {
+      const ws = await promise;
+      if (generation !== this.generation) {
+        await ws.close();
+        throw new DomainError('conflict', `Opening ${name} was superseded by another workspace.`);
+      }
+      this.current = ws;
+      ws.start();
+      return ws;
+    } catch (err) {
+      if (generation === this.generation) this.openError = err instanceof Error ? err.message : String(err);
+      throw err;
+    } finally {
+      if (generation === this.generation) {
+        this.opening = null;
+        this.deps.emit('workspace.changed', this.status());
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.generation++;
+    await this.current?.close();
+    this.current = null;
+    await this.sample?.stop().catch(() => undefined);
+    this.sample = null;
+  }
+}

@@ -1,0 +1,285 @@
+/**
+ * A workspace: one watched database with everything the app runs against it — the local cache
+ * (opened first, so offline review works even when the database never answers), a small pool for
+ * monitoring and handlers, a LISTEN client for the alerting fast path, a sync loop that pulls new
+ * rows into the cache and pushes the outbox, and the alert scheduler with its notifiers.
+ *
+ * Connections: monitoring pool 1 + LISTEN 1 (the alerting budget of 2), plus 1 for sync while a sync
+ * runs (closed when idle). Every failure of the database shows up in `status()`, never as a crash.
+ */
+import { join } from 'node:path';
+import type { Clock } from '../clock';
+import type { Emit } from '../context';
+import { openPool, type RomanPool } from '../db/connection';
+import { initDatabase } from '../db/migrations';
+import { Cache } from '../store/cache';
+import { cacheFileStem } from '../store/paths';
+import { syncDatabase } from '../sync';
+import { AlertService } from '../alerts/service';
+import { MonitorScheduler } from '../scheduler';
+import { NotifierRegistry } from '../notify/notifier';
+import { inAppNotifier, desktopNotifier, type DesktopNotifier } from '../notify/in-app';
+import { DiscordWebhookProvider } from '../notify/discord';
+import type { AlertTransition } from '../../../shared/alerts';
+import type { Decision } from '../../../shared/constitution';
+import type { ConnectionTarget } from '../../../shared/connections';
+import type { SyncSummary } from '../../../shared/api/workspace';
+import type { WorkspaceKind, WorkspaceStatus } from '../../../shared/workspace';
+
+export interface WorkspaceSpec {
+  kind: WorkspaceKind;
+  /** 'sample', a profile id, or 'url'. */
+  id: string;
+  name: string;
+  environment: string;
+  /** A postgres URL or a resolved target (may carry a password: never leaves the main process). */
+  connection: string | ConnectionTarget;
+  /** Identifies the cache file (a profile id, or the URL — hashed, without password). */
+  cacheKey: string;
+}
+
+export interface WorkspaceDeps {
+  dataDir: string;
+  clock: Clock;
+  emit: Emit;
+  desktop?: DesktopNotifier;
+  /** Discord webhook URL (a secret), when configured. */
+  discordWebhook?: string;
+  monthlyAiBudgetUsd?: number;
+  /** Sync cadence (default 30 s). */
+  syncIntervalMs?: number;
+  /** Run the alert scheduler (default true). */
+  alerting?: boolean;
+}
+
+function targetUrl(t: ConnectionTarget): string {
+  const u = new URL('postgres://host/');
+  u.hostname = t.host.includes(':') ? `[${t.host}]` : t.host;
+  u.port = String(t.port);
+  u.pathname = '/' + encodeURIComponent(t.database);
+  u.username = encodeURIComponent(t.user);
+  if (t.password) u.password = encodeURIComponent(t.password);
+  if (t.tls.mode !== 'disable') u.searchParams.set('sslmode', t.tls.mode);
+  if (t.tls.caPath) u.searchParams.set('sslrootcert', t.tls.caPath);
+  return u.toString();
+}
+
+export class Workspace {
+  readonly cache: Cache;
+  readonly db: RomanPool;
+  readonly alerts: AlertService | null;
+  private readonly listenPool: RomanPool | null;
+  private readonly syncPool: RomanPool;
+  private readonly scheduler: MonitorScheduler | null;
+  private syncTimer: NodeJS.Timeout | null = null;
+  private syncing: Promise<SyncSummary> | null = null;
+  private closed = false;
+  private state: Pick<WorkspaceStatus, 'offlineSince' | 'lastSyncedAt' | 'syncProgress' | 'initialized' | 'leader' | 'listen'> = {
+    offlineSince: null,
+    lastSyncedAt: null,
+    syncProgress: null,
+    initialized: null,
+    leader: false,
+    listen: null,
+  };
+
+  constructor(
+    readonly spec: WorkspaceSpec,
+    private readonly deps: WorkspaceDeps,
+  ) {
+    this.cache = Cache.open(join(deps.dataDir, 'cache', `${cacheFileStem(spec.cacheKey)}.sqlite`), { clock: deps.clock });
+    const url = typeof spec.connection === 'string' ? spec.connection : targetUrl(spec.connection);
+    this.db = openPool(url, { max: 1, lazy: true, connectionTimeoutMillis: 5000, statementTimeoutMs: 15_000, heartbeatMs: 15_000 });
+    this.syncPool = openPool(url, { max: 1, lazy: true, connectionTimeoutMillis: 5000, statementTimeoutMs: 0, idleTimeoutMillis: 5000 });
+    this.db.on('state', () => {
+      if (this.db.state === 'down' || this.db.state === 'reconnecting') this.markOffline();
+      this.changed();
+    });
+    // The last sync time survives restarts: it is the newest cursor write in the cache.
+    const cursors = this.cache.syncCursors();
+    if (cursors.length > 0) this.state.lastSyncedAt = cursors.map((c) => c.updatedAt).sort().at(-1) ?? null;
+
+    if (deps.alerting === false) {
+      this.alerts = null;
+      this.listenPool = null;
+      this.scheduler = null;
+      return;
+    }
+    this.listenPool = openPool(url, { max: 1, lazy: true, connectionTimeoutMillis: 5000, statementTimeoutMs: 0, idleTimeoutMillis: 0 });
+    const notifiers = new NotifierRegistry(deps.clock);
+    let scheduler: MonitorScheduler | null = null;
+    const isLeader = () => scheduler?.isLeader() ?? false;
+    notifiers.register('in-app', inAppNotifier((e) => deps.emit('alerts.changed', e)), null);
+    if (deps.desktop) notifiers.register('desktop', desktopNotifier(deps.desktop), null);
+    if (deps.discordWebhook) notifiers.register('discord', new DiscordWebhookProvider(), { url: deps.discordWebhook }, isLeader);
+    this.alerts = new AlertService({
+      db: this.db.pool,
+      clock: deps.clock,
+      notifiers,
+      config: deps.monthlyAiBudgetUsd ? { monthlyAiBudgetUsd: deps.monthlyAiBudgetUsd } : {},
+      isLeader,
+      sinks: [{ record: (t) => this.recordAlertTransition(t) }],
+      emit: (e) => deps.emit('alerts.changed', e),
+      onError: () => this.changed(),
+    });
+    scheduler = new MonitorScheduler({
+      service: this.alerts,
+      listen: {
+        connect: () => this.listenPool!.pool.connect(),
+        dispose: (client, err) => {
+          if ('release' in client) client.release(err ?? true);
+        },
+      },
+      // A signal (a burst of errors, an RLS violation) also brings the new rows into the cache.
+      onSignal: () => void this.syncNow(),
+      onListenState: (s) => {
+        this.state.listen = s;
+        this.changed();
+      },
+      onLeaderChange: (leader) => {
+        this.state.leader = leader;
+        this.changed();
+      },
+      onError: () => this.changed(),
+    });
+    this.scheduler = scheduler;
+  }
+
+  /** Starts sync and alerting; returns at once (the database may be unreachable). */
+  start(): void {
+    void this.checkInitialized();
+    void this.syncNow();
+    this.syncTimer = setInterval(() => void this.syncNow(), this.deps.syncIntervalMs ?? 30_000);
+    this.syncTimer.unref();
+    if (this.scheduler) void this.scheduler.start().catch(() => this.changed());
+  }
+
+  status(): WorkspaceStatus {
+    return {
+      open: !this.closed,
+      opening: false,
+      kind: this.spec.kind,
+      id: this.spec.id,
+      name: this.spec.name,
+      environment: this.spec.environment,
+      target: this.db.description,
+      connection: this.db.state,
+      lastError: this.db.lastError ? this.db.redact(this.db.lastError.message) : null,
+      syncing: this.syncing !== null,
+      openError: null,
+      ...this.state,
+    };
+  }
+
+  /** Pushes the outbox and pulls new rows; concurrent calls share one run. */
+  syncNow(): Promise<SyncSummary> {
+    if (this.closed) return Promise.resolve({ ok: false, inserted: 0, rowsRead: 0, pushed: 0, durationMs: 0, eventLoopMaxDelayMs: 0, error: 'workspace closed' });
+    if (this.syncing) return this.syncing;
+    this.syncing = this.runSync().finally(() => {
+      this.syncing = null;
+      this.state.syncProgress = null;
+      this.changed();
+    });
+    this.changed();
+    return this.syncing;
+  }
+
+  private async runSync(): Promise<SyncSummary> {
+    try {
+      const r = await syncDatabase(this.syncPool.pool, this.cache, {
+        onProgress: (p) => {
+          this.state.syncProgress = { table: p.table, rows: p.rowsDone };
+          this.changed();
+        },
+      });
+      const failed = r.tables.find((t) => t.status === 'failed');
+      const pushFailed = r.pushed?.failed ?? null;
+      const error = failed ? `${failed.table}: ${failed.message ?? 'failed'}` : pushFailed ? `outbox item ${pushFailed.seq}: ${pushFailed.error}` : null;
+      if (!failed) {
+        this.state.lastSyncedAt = this.deps.clock.now().toISOString();
+        this.state.offlineSince = null;
+      }
+      if (r.tables.some((t) => t.table === 'ops.roman_events')) {
+        this.state.initialized = r.tables.find((t) => t.table === 'ops.roman_events')!.status !== 'missing';
+      }
+      if (r.inserted > 0) this.deps.emit('store.changed', { kinds: ['event', 'log'] });
+      return {
+        ok: r.ok,
+        inserted: r.inserted,
+        rowsRead: r.rowsRead,
+        pushed: r.pushed?.delivered ?? 0,
+        durationMs: Math.round(r.durationMs),
+        eventLoopMaxDelayMs: r.eventLoopMaxDelayMs,
+        error: error ? this.syncPool.redact(error) : null,
+      };
+    } catch (err) {
+      this.markOffline();
+      return {
+        ok: false,
+        inserted: 0,
+        rowsRead: 0,
+        pushed: 0,
+        durationMs: 0,
+        eventLoopMaxDelayMs: 0,
+        error: this.syncPool.redact(err instanceof Error ? err.message : String(err)),
+      };
+    }
+  }
+
+  /** Records a decision locally (audit chain + outbox) and delivers it to ops.roman_events. */
+  recordDecision(decision: Decision): void {
+    this.cache.appendDecision(decision, { enqueue: true });
+    this.deps.emit('store.changed', { kinds: ['decision'] });
+    void this.syncNow();
+  }
+
+  async initDatabase() {
+    const report = await initDatabase(this.db.pool);
+    this.state.initialized = true;
+    this.changed();
+    void this.syncNow();
+    return report;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.syncTimer) clearInterval(this.syncTimer);
+    await this.scheduler?.stop().catch(() => undefined);
+    await this.syncing?.catch(() => undefined);
+    await Promise.all([this.db.close(), this.syncPool.close(), this.listenPool?.close()]);
+    this.cache.close();
+  }
+
+  private recordAlertTransition(t: AlertTransition): void {
+    if (this.closed || (t.to !== 'firing' && t.to !== 'resolved')) return;
+    this.cache.insertRecord({
+      kind: 'alert',
+      timestamp: t.at,
+      severity: t.to === 'firing' ? t.severity : 'info',
+      source: 'roman-desktop',
+      type: t.rule,
+      message: `${t.rule} ${t.to}: ${t.summary}`,
+      metadata: t,
+    });
+    this.deps.emit('store.changed', { kinds: ['alert'] });
+  }
+
+  private async checkInitialized(): Promise<void> {
+    try {
+      const r = await this.db.pool.query<{ ok: boolean }>(`SELECT to_regclass('ops.roman_events') IS NOT NULL AS ok`);
+      this.state.initialized = r.rows[0]?.ok ?? null;
+      this.changed();
+    } catch {
+      this.markOffline();
+    }
+  }
+
+  private markOffline(): void {
+    if (!this.state.offlineSince) this.state.offlineSince = this.deps.clock.now().toISOString();
+  }
+
+  private changed(): void {
+    if (!this.closed) this.deps.emit('workspace.changed', this.status());
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * `npm run web`: starts the core and the loopback browser host, prints the URL (with its per-run
+ * token) and keeps serving until interrupted. `--json` prints {"url":…} as one line (tests use it);
+ * `--port N` picks the port (default: a random free one); `--db URL` (or ROMAN_DB_URL) watches that
+ * database instead of the saved choice / the sample workspace; `--no-workspace` opens none.
+ */
+import { join, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { parseArgs } from 'node:util';
+import { createCore, CoreCompromisedError, defaultRequester } from '../core/app';
+import { startBrowserHost } from './browser-host';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'renderer-dir': { type: 'string' },
+      'data-dir': { type: 'string' },
+      db: { type: 'string' },
+      'no-workspace': { type: 'boolean', default: false },
+    },
+  });
+  const dbUrl = values.db ?? process.env.ROMAN_DB_URL;
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got "${values.port}"`);
+  const dataDir = resolve(values['data-dir'] ?? process.env.ROMAN_DATA_DIR ?? join(homedir(), '.local/share/roman-desktop'));
+
+  // Which database to watch: --db/ROMAN_DB_URL, nothing (--no-workspace), or the user's choice
+  // (a saved profile, else the sample workspace).
+  const workspace = values['no-workspace'] ? 'none' : dbUrl ? { url: dbUrl, name: 'Command-line database' } : 'default';
+  const core = await createCore({ dataDir, workspace });
+  if (!values.json) process.stdout.write(core.selfTestLines.join('\n') + '\n\n');
+  const host = await startBrowserHost({
+    core,
+    rendererDir: values['renderer-dir'] ?? resolve(__dirname, '../../../out/renderer'),
+    port,
+    caller: { channel: 'web', requestedBy: defaultRequester() },
+  });
+  if (values.json) process.stdout.write(JSON.stringify({ url: host.url, origin: host.origin }) + '\n');
+  else process.stdout.write(`R.O.M.A.N. Desktop (browser host) is serving on loopback only:\n  ${host.url}\nPress Ctrl+C to stop.\n`);
+
+  const stop = (): void => {
+    void host.close().then(() => core.close()).finally(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  // Die with the parent (tests spawn us with an IPC-less pipe: stdin closing means the parent left).
+  if (process.env.ROMAN_HOST_EXIT_ON_STDIN_END === '1') {
+    process.stdin.on('end', stop);
+    process.stdin.resume();
+  }
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof CoreCompromisedError) {
+    process.stderr.write(err.lines.join('\n') + '\n\n' + err.message + '\n');
+  } else {
+    process.stderr.write(`roman web: ${err instanceof Error ? err.message : String(err)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,185 @@
+/**
+ * Line / area chart of one or more series over time, in plain SVG. Missing values (null) leave a
+ * gap. Optional threshold lines are drawn dashed and labelled. Hovering a time slot shows every
+ * series' value there (an SVG <title>, so screen readers and native tooltips both get it).
+ */
+import { useId } from 'react';
+import { clock, linear, niceTicks } from './format';
+
+export interface SeriesPoint {
+  t: number;
+  v: number | null;
+}
+
+export interface Series {
+  key: string;
+  label: string;
+  color: string;
+  points: SeriesPoint[];
+  /** Fill under the line. */
+  area?: boolean;
+}
+
+export interface ThresholdLine {
+  value: number;
+  label: string;
+  color?: string;
+}
+
+export interface TimeSeriesChartProps {
+  title: string;
+  description?: string;
+  series: Series[];
+  yLabel: string;
+  yFormat: (v: number) => string;
+  xFormat?: (t: number) => string;
+  yMin?: number;
+  /** Lowest top of the y axis (the axis grows with the data and the thresholds). */
+  yMaxAtLeast?: number;
+  /** Fixed top of the y axis (e.g. 1 for a rate). */
+  yMax?: number;
+  thresholds?: ThresholdLine[];
+  height?: number;
+  testId?: string;
+}
+
+const W = 640;
+const PAD = { left: 58, right: 14, top: 12, bottom: 34 };
+
+/** Splits points into runs without nulls, for gaps in the line. */
+function runs(points: SeriesPoint[]): { t: number; v: number }[][] {
+  const out: { t: number; v: number }[][] = [];
+  let cur: { t: number; v: number }[] = [];
+  for (const p of points) {
+    if (p.v === null || !Number.isFinite(p.v)) {
+      if (cur.length) out.push(cur);
+      cur = [];
+    } else cur.push({ t: p.t, v: p.v });
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
+function latestLabel(s: Series, format: (v: number) => string): string {
+  for (let i = s.points.length - 1; i >= 0; i--) {
+    const v = s.points[i].v;
+    if (v !== null && Number.isFinite(v)) return format(v);
+  }
+  return 'no data';
+}
+
+export function TimeSeriesChart({
+  title,
+  description,
+  series,
+  yLabel,
+  yFormat,
+  xFormat = clock,
+  yMin = 0,
+  yMaxAtLeast,
+  yMax,
+  thresholds = [],
+  height = 200,
+  testId,
+}: TimeSeriesChartProps) {
+  const id = useId();
+  const times = series[0]?.points.map((p) => p.t) ?? [];
+  const values = series.flatMap((s) => s.points.map((p) => p.v)).filter((v): v is number => v !== null && Number.isFinite(v));
+  const hasData = values.length > 0;
+  const top = yMax ?? Math.max(yMaxAtLeast ?? 0, ...values, ...thresholds.map((t) => t.value * 1.1), yMin + 1e-9);
+  const ticks = yMax !== undefined ? niceTicks(yMin, yMax, 4).filter((v) => v <= yMax + 1e-9) : niceTicks(yMin, top, 4);
+  const yTop = yMax ?? ticks[ticks.length - 1];
+  const t0 = times[0] ?? 0;
+  const t1 = times[times.length - 1] ?? 1;
+  const x = linear([t0, t1 === t0 ? t0 + 1 : t1], [PAD.left, W - PAD.right]);
+  const y = linear([yMin, yTop], [height - PAD.bottom, PAD.top]);
+  const slot = times.length > 1 ? (W - PAD.left - PAD.right) / (times.length - 1) : W - PAD.left - PAD.right;
+  const xTickEvery = Math.max(1, Math.ceil(times.length / 6));
+  const clampY = (v: number) => y(Math.min(Math.max(v, yMin), yTop));
+
+  return (
+    <figure className="chart" data-testid={testId}>
+      <svg viewBox={`0 0 ${W} ${height}`} role="img" aria-labelledby={`${id}-t ${id}-d`} className="chart-svg">
+        <title id={`${id}-t`}>{title}</title>
+        <desc id={`${id}-d`}>
+          {description ??
+            (hasData
+              ? series.map((s) => `${s.label}: latest ${latestLabel(s, yFormat)}`).join('; ')
+              : 'No data in this period.')}
+        </desc>
+        {ticks.map((v) => (
+          <g key={v} className="chart-grid">
+            <line x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} />
+            <text x={PAD.left - 6} y={y(v)} dy="0.32em" textAnchor="end" className="chart-tick">
+              {yFormat(v)}
+            </text>
+          </g>
+        ))}
+        <text className="chart-axis-label" transform={`translate(12 ${(height - PAD.bottom + PAD.top) / 2}) rotate(-90)`} textAnchor="middle">
+          {yLabel}
+        </text>
+        {times.map((t, i) =>
+          (i % xTickEvery === 0 && times.length - 1 - i >= xTickEvery / 2) || i === times.length - 1 ? (
+            <text key={t} x={x(t)} y={height - PAD.bottom + 16} textAnchor={i === 0 ? 'start' : i === times.length - 1 ? 'end' : 'middle'} className="chart-tick">
+              {xFormat(t)}
+            </text>
+          ) : null,
+        )}
+        <line className="chart-axis" x1={PAD.left} x2={W - PAD.right} y1={height - PAD.bottom} y2={height - PAD.bottom} />
+        {series.map((s) =>
+          runs(s.points).map((run, ri) => {
+            const line = run.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.t).toFixed(1)},${clampY(p.v).toFixed(1)}`).join(' ');
+            const area = `${line} L${x(run[run.length - 1].t).toFixed(1)},${y(yMin).toFixed(1)} L${x(run[0].t).toFixed(1)},${y(yMin).toFixed(1)} Z`;
+            return (
+              <g key={`${s.key}-${ri}`} data-series={s.key}>
+                {s.area ? <path d={area} style={{ fill: s.color, opacity: 0.18 }} /> : null}
+                <path d={line} style={{ stroke: s.color }} className="chart-line" />
+                {run.length === 1 ? <circle cx={x(run[0].t)} cy={clampY(run[0].v)} r={2.5} style={{ fill: s.color }} /> : null}
+              </g>
+            );
+          }),
+        )}
+        {thresholds.map((th) => (
+          <g key={th.label} className="chart-threshold" data-threshold={th.value}>
+            <line x1={PAD.left} x2={W - PAD.right} y1={clampY(th.value)} y2={clampY(th.value)} style={{ stroke: th.color ?? 'var(--bad)' }} />
+            <text x={W - PAD.right - 4} y={clampY(th.value) - 4} textAnchor="end" style={{ fill: th.color ?? 'var(--bad)' }} className="chart-tick">
+              {th.label}
+            </text>
+          </g>
+        ))}
+        {times.map((t, i) => (
+          <rect key={t} className="chart-hover" x={x(t) - slot / 2} y={PAD.top} width={slot} height={height - PAD.top - PAD.bottom}>
+            <title>
+              {`${xFormat(t)} — ` +
+                series
+                  .map((s) => {
+                    const v = s.points[i]?.v;
+                    return `${s.label}: ${v === null || v === undefined ? 'no data' : yFormat(v)}`;
+                  })
+                  .join(', ')}
+            </title>
+          </rect>
+        ))}
+        {!hasData ? (
+          <text x={W / 2} y={height / 2} textAnchor="middle" className="chart-empty">
+            No data in this period
+          </text>
+        ) : null}
+      </svg>
+      {series.length > 1 ? <Legend items={series.map((s) => ({ key: s.key, label: s.label, color: s.color }))} /> : null}
+    </figure>
+  );
+}
+
+export function Legend({ items }: { items: { key: string; label: string; color: string }[] }) {
+  return (
+    <ul className="chart-legend" aria-label="Legend">
+      {items.map((i) => (
+        <li key={i.key}>
+          <span className="chart-swatch" style={{ background: i.color }} aria-hidden="true" />
+          {i.label}
+        </li>
+      ))}
+    </ul>
+  );
+}

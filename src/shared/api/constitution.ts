@@ -1,0 +1,43 @@
+/** API contract of the constitutional core and action requests (handler inputs + outputs). None executes anything. */
+import { z } from 'zod';
+import { actionDataSchema, systemEntropySchema, type Decision, type SelfTestReport } from '../constitution';
+import type { CatalogueEntry, ParsedAction } from '../actions';
+
+const requestText = z.string().trim().min(1, 'must be a non-empty string').max(500, 'must be at most 500 characters');
+
+export const constitutionInputs = {
+  'constitution.selftest': z.object({}).strict(),
+  'constitution.evaluate': z.object({ action: actionDataSchema, systemEntropy: systemEntropySchema }).strict(),
+  'actions.catalogue': z.object({}).strict(),
+  'actions.parse': z.object({ text: requestText }).strict(),
+  'actions.request': z
+    .object({
+      text: requestText.optional(),
+      kind: z.string().min(1).max(64).optional(),
+      environment: z.string().min(1).max(32).optional(),
+      /** Entered by hand; omitted → measured live from the open workspace's database. */
+      systemEntropy: systemEntropySchema.optional(),
+    })
+    .strict()
+    .refine((v) => v.text !== undefined || v.kind !== undefined, { message: 'text or kind is required', path: ['text'] }),
+} satisfies Record<string, z.ZodType>;
+
+/** What 'actions.request' answers: the action, its Decision and the explanation. Nothing is executed. */
+export interface ActionRequestResult {
+  action: ParsedAction;
+  decision: Decision;
+  /** "✅ ACTION APPROVED: Deploy to staging" / "❌ ACTION REJECTED: …". */
+  headline: string;
+  /** Every line of the explanation (manual's Discord format). */
+  explanation: string[];
+  /** Safer alternatives when rejected. */
+  alternatives: string[];
+}
+
+export interface ConstitutionOutputs {
+  'constitution.selftest': SelfTestReport;
+  'constitution.evaluate': Decision;
+  'actions.catalogue': CatalogueEntry[];
+  'actions.parse': ParsedAction;
+  'actions.request': ActionRequestResult;
+}

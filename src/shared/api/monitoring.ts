@@ -1,0 +1,43 @@
+/** API contract of the monitoring domain (handler inputs + outputs + push events). */
+import { z } from 'zod';
+import {
+  healthAreaSchema,
+  type EntropyReading,
+  type HealthCheckResult,
+  type HealthStatus,
+  type MonitoringOverview,
+} from '../monitoring';
+
+export const monitoringInputs = {
+  /** {} → every check; `areas` narrows to some areas. */
+  'monitoring.checks': z
+    .object({ areas: z.array(healthAreaSchema).min(1, 'name at least one area').max(20).optional() })
+    .strict(),
+  'monitoring.entropy': z.object({}).strict(),
+  'monitoring.overview': z.object({}).strict(),
+} satisfies Record<string, z.ZodType>;
+
+export interface MonitoringChecksOutput {
+  checkedAt: string;
+  /** How many checks ended in each status. */
+  summary: Record<HealthStatus, number>;
+  checks: HealthCheckResult[];
+}
+
+export interface MonitoringOutputs {
+  'monitoring.checks': MonitoringChecksOutput;
+  'monitoring.entropy': EntropyReading;
+  'monitoring.overview': MonitoringOverview;
+}
+
+export interface MonitoringUpdatedEvent {
+  at: string;
+  /** Present after a checks run. */
+  summary?: Record<HealthStatus, number>;
+  /** Present after an entropy measurement. */
+  entropy?: { value: number; stable: boolean };
+}
+
+export interface MonitoringEvents {
+  'monitoring.updated': MonitoringUpdatedEvent;
+}

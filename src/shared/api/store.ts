@@ -1,0 +1,78 @@
+/**
+ * API contract of the store domain (capability 10, offline review): search, inspect and export the
+ * local cache, verify its audit chain, and see how fresh it is. Works with the database unreachable.
+ */
+import { z } from 'zod';
+import {
+  RECORD_KINDS,
+  RECORD_ORIGINS,
+  SEVERITIES,
+  type AuditVerification,
+  type CacheStatus,
+  type RecordPage,
+  type StoredRecordDetail,
+} from '../store';
+
+const timeBound = z.union([
+  z.string().trim().min(1).max(64),
+  z.number().int('must be epoch milliseconds').nonnegative(),
+]);
+
+/** Filters shared by search and export (all optional, combined with AND). */
+export const recordFilterSchema = z
+  .object({
+    text: z.string().max(1000, 'search text must be at most 1000 characters').optional(),
+    severity: z.array(z.enum(SEVERITIES)).max(SEVERITIES.length).optional(),
+    source: z.string().max(200).optional(),
+    type: z.string().max(200).optional(),
+    kind: z.union([z.enum(RECORD_KINDS), z.array(z.enum(RECORD_KINDS)).max(RECORD_KINDS.length)]).optional(),
+    origin: z.enum(RECORD_ORIGINS).optional(),
+    /** '24h', '7d', ISO-8601 or epoch ms; inclusive. */
+    since: timeBound.optional(),
+    /** Same forms; exclusive. */
+    until: timeBound.optional(),
+  })
+  .strict();
+
+/** Largest text `store.export` returns (bigger exports: `roman events export --out FILE`). */
+export const STORE_EXPORT_MAX_BYTES = 8 * 1024 * 1024;
+
+export const storeInputs = {
+  'store.search': recordFilterSchema
+    .extend({
+      limit: z.number().int().min(1).max(500).default(100),
+      cursor: z.string().max(200).nullish(),
+    })
+    .strict(),
+  'store.record': z.object({ id: z.number().int().positive() }).strict(),
+  'store.export': recordFilterSchema
+    .extend({
+      format: z.enum(['csv', 'jsonl']),
+      maxRows: z.number().int().min(1).max(1_000_000).optional(),
+    })
+    .strict(),
+  'store.verifyAudit': z.object({}).strict(),
+  'store.status': z.object({}).strict(),
+} satisfies Record<string, z.ZodType>;
+
+export interface StoreExportOutput {
+  format: 'csv' | 'jsonl';
+  text: string;
+  rows: number;
+  bytes: number;
+  /** True when the export hit maxRows or STORE_EXPORT_MAX_BYTES; narrow the filter or use the CLI. */
+  truncated: boolean;
+}
+
+export interface StoreOutputs {
+  'store.search': RecordPage;
+  'store.record': StoredRecordDetail;
+  'store.export': StoreExportOutput;
+  'store.verifyAudit': AuditVerification;
+  'store.status': CacheStatus;
+}
+
+export interface StoreEvents {
+  /** Records were added to the cache (by sync, a decision, an alert…); lists of these kinds refresh. */
+  'store.changed': { kinds: string[] };
+}

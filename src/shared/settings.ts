@@ -1,0 +1,42 @@
+/**
+ * Settings the user edits: connection profiles (src/shared/connections.ts) and preferences.
+ * Secrets (database passwords, the Discord webhook URL) are never part of these shapes: the UI
+ * sends a secret once, write-only, and afterwards sees only whether one is stored.
+ */
+import { z } from 'zod';
+
+export const preferencesSchema = z
+  .object({
+    /** Monthly AI budget in US dollars (the manual's default: $500). */
+    monthlyAiBudgetUsd: z.number().positive().max(10_000_000).default(500),
+    /** Global threshold overrides (layered over the defaults, under per-connection overrides). */
+    thresholds: z.record(z.string().max(100), z.number().finite()).default({}),
+    /** Per-connection threshold overrides, keyed by profile id. */
+    connectionThresholds: z.record(z.string().max(100), z.record(z.string().max(100), z.number().finite())).default({}),
+    /** Desktop notifications for firing alerts. */
+    desktopNotifications: z.boolean().default(true),
+    /** Local cache retention. */
+    retentionDays: z.number().int().min(1).max(3650).default(90),
+    retentionMaxMb: z.number().int().min(10).max(1_000_000).default(2048),
+    /** The profile the app opens; null = the sample workspace. */
+    activeProfileId: z.string().max(100).nullable().default(null),
+  })
+  .strict();
+
+export type Preferences = z.infer<typeof preferencesSchema>;
+
+export const DEFAULT_PREFERENCES: Preferences = preferencesSchema.parse({});
+
+/** What the OS offers for storing secrets. */
+export interface SecretStoreStatus {
+  available: boolean;
+  /** e.g. 'keychain', 'dpapi', 'gnome_libsecret', 'kwallet5', 'basic_text', 'none'. */
+  backend: string;
+  /** Why secrets cannot be stored, in words for the user. */
+  reason?: string;
+}
+
+/** Notifier configuration as the renderer sees it (the webhook URL itself is a secret). */
+export interface NotifierSettingsView {
+  discord: { configured: boolean; enabled: boolean; disabledReason?: string };
+}
