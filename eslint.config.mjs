@@ -19,6 +19,12 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS hooks loaded by electron-builder.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['src/main/core/**', 'src/main/cli/**', 'src/main/host/**'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'The core runs under plain Node: never import electron here.' }], patterns: ['electron-store', '**/renderer/**', '**/preload/**'] }],
