@@ -32,6 +32,8 @@ export interface WorkspaceStatus {
   listen: 'connecting' | 'listening' | 'reconnecting' | 'stopped' | null;
   /** Why opening failed. */
   openError: string | null;
+  /** The last scheduled integrity check of the local cache (null before the first). */
+  cacheIntegrity: { ok: boolean; checkedAt: string; problems: string[] } | null;
 }
 
 export const CLOSED_WORKSPACE: WorkspaceStatus = {
@@ -52,4 +54,5 @@ export const CLOSED_WORKSPACE: WorkspaceStatus = {
   leader: false,
   listen: null,
   openError: null,
+  cacheIntegrity: null,
 };

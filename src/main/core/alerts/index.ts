@@ -39,6 +39,8 @@ export interface AlertingOptions {
   onNotification?: (n: AlertNotification) => void;
   onLeaderChange?: (leader: boolean) => void;
   onListenState?: MonitorSchedulerOptions['onListenState'];
+  /** Every signal from the LISTEN/NOTIFY fast path (after the signal rules are scheduled). */
+  onSignal?: MonitorSchedulerOptions['onSignal'];
   /** Problems worth logging (already free of passwords and webhook tokens). */
   onError?: (err: Error) => void;
 }
@@ -93,6 +95,7 @@ export function createAlerting(opts: AlertingOptions): Alerting {
       : {}),
     onLeaderChange: opts.onLeaderChange,
     onListenState: opts.onListenState,
+    onSignal: opts.onSignal,
     onError,
   });
   const s = scheduler;

@@ -77,7 +77,7 @@ export class Workspaces {
       name: profile.name,
       environment: profile.environment,
       connection: this.deps.settings.resolveTarget(profile.id),
-      cacheKey: `profile-${profile.id}`,
+      cacheKey: profile.id,
     }));
   }
 
@@ -106,6 +106,8 @@ export class Workspaces {
         desktop: prefs.desktopNotifications ? this.deps.desktop : undefined,
         discordWebhook: this.deps.settings.getSecret(DISCORD_WEBHOOK_SECRET) ?? env.ROMAN_DISCORD_WEBHOOK_URL,
         monthlyAiBudgetUsd: prefs.monthlyAiBudgetUsd,
+        retentionDays: prefs.retentionDays,
+        retentionMaxMb: prefs.retentionMaxMb,
         syncIntervalMs: this.deps.syncIntervalMs,
       });
     })();

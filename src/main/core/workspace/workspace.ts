@@ -15,11 +15,13 @@ import { initDatabase } from '../db/migrations';
 import { Cache } from '../store/cache';
 import { cacheFileStem } from '../store/paths';
 import { syncDatabase } from '../sync';
-import { AlertService } from '../alerts/service';
-import { MonitorScheduler } from '../scheduler';
-import { NotifierRegistry } from '../notify/notifier';
-import { inAppNotifier, desktopNotifier, type DesktopNotifier } from '../notify/in-app';
-import { DiscordWebhookProvider } from '../notify/discord';
+import { startCacheMaintenance, type CacheMaintenance } from '../store/maintenance';
+import { forwardStoreChanges } from '../api/store';
+import { createAlerting } from '../alerts';
+import { measureSystemEntropy, recordHealthSnapshot } from '../monitoring';
+import type { AlertService } from '../alerts/service';
+import type { MonitorScheduler } from '../scheduler';
+import type { DesktopNotifier } from '../notify/in-app';
 import type { AlertTransition } from '../../../shared/alerts';
 import type { Decision } from '../../../shared/constitution';
 import type { ConnectionTarget } from '../../../shared/connections';
@@ -48,8 +50,9 @@ export interface WorkspaceDeps {
   monthlyAiBudgetUsd?: number;
   /** Sync cadence (default 30 s). */
   syncIntervalMs?: number;
-  /** Run the alert scheduler (default true). */
-  alerting?: boolean;
+  /** Cache retention (preferences; defaults 90 days, 2048 MiB). */
+  retentionDays?: number;
+  retentionMaxMb?: number;
 }
 
 function targetUrl(t: ConnectionTarget): string {
@@ -67,14 +70,16 @@ function targetUrl(t: ConnectionTarget): string {
 export class Workspace {
   readonly cache: Cache;
   readonly db: RomanPool;
-  readonly alerts: AlertService | null;
-  private readonly listenPool: RomanPool | null;
+  readonly alerts: AlertService;
+  private readonly listenPool: RomanPool;
   private readonly syncPool: RomanPool;
-  private readonly scheduler: MonitorScheduler | null;
-  private syncTimer: NodeJS.Timeout | null = null;
+  private readonly scheduler: MonitorScheduler;
   private syncing: Promise<SyncSummary> | null = null;
+  private readonly stopForwarding: () => void;
+  private readonly maintenance: CacheMaintenance;
   private closed = false;
-  private state: Pick<WorkspaceStatus, 'offlineSince' | 'lastSyncedAt' | 'syncProgress' | 'initialized' | 'leader' | 'listen'> = {
+  private state: Pick<WorkspaceStatus, 'offlineSince' | 'lastSyncedAt' | 'syncProgress' | 'initialized' | 'leader' | 'listen' | 'cacheIntegrity'> = {
+    cacheIntegrity: null,
     offlineSince: null,
     lastSyncedAt: null,
     syncProgress: null,
@@ -91,6 +96,16 @@ export class Workspace {
     const url = typeof spec.connection === 'string' ? spec.connection : targetUrl(spec.connection);
     this.db = openPool(url, { max: 1, lazy: true, connectionTimeoutMillis: 5000, statementTimeoutMs: 15_000, heartbeatMs: 15_000 });
     this.syncPool = openPool(url, { max: 1, lazy: true, connectionTimeoutMillis: 5000, statementTimeoutMs: 0, idleTimeoutMillis: 5000 });
+    // Windows refresh their lists when records arrive (sync, decisions, alerts).
+    this.stopForwarding = forwardStoreChanges(this.cache, deps.emit);
+    // Retention (age and size from the preferences) and a daily integrity check of the cache.
+    this.maintenance = startCacheMaintenance(this.cache, {
+      retention: { maxAgeDays: deps.retentionDays ?? 90, maxBytes: (deps.retentionMaxMb ?? 2048) * 1024 * 1024 },
+      onIntegrity: (report) => {
+        this.state.cacheIntegrity = { ok: report.ok, checkedAt: report.checkedAt, problems: report.problems.slice(0, 5) };
+        this.changed();
+      },
+    });
     this.db.on('state', () => {
       if (this.db.state === 'down' || this.db.state === 'reconnecting') this.markOffline();
       this.changed();
@@ -99,37 +114,21 @@ export class Workspace {
     const cursors = this.cache.syncCursors();
     if (cursors.length > 0) this.state.lastSyncedAt = cursors.map((c) => c.updatedAt).sort().at(-1) ?? null;
 
-    if (deps.alerting === false) {
-      this.alerts = null;
-      this.listenPool = null;
-      this.scheduler = null;
-      return;
-    }
     this.listenPool = openPool(url, { max: 1, lazy: true, connectionTimeoutMillis: 5000, statementTimeoutMs: 0, idleTimeoutMillis: 0 });
-    const notifiers = new NotifierRegistry(deps.clock);
-    let scheduler: MonitorScheduler | null = null;
-    const isLeader = () => scheduler?.isLeader() ?? false;
-    notifiers.register('in-app', inAppNotifier((e) => deps.emit('alerts.changed', e)), null);
-    if (deps.desktop) notifiers.register('desktop', desktopNotifier(deps.desktop), null);
-    if (deps.discordWebhook) notifiers.register('discord', new DiscordWebhookProvider(), { url: deps.discordWebhook }, isLeader);
-    this.alerts = new AlertService({
-      db: this.db.pool,
+    const alerting = createAlerting({
+      db: this.db,
+      listen: this.listenPool,
       clock: deps.clock,
-      notifiers,
-      config: deps.monthlyAiBudgetUsd ? { monthlyAiBudgetUsd: deps.monthlyAiBudgetUsd } : {},
-      isLeader,
-      sinks: [{ record: (t) => this.recordAlertTransition(t) }],
       emit: (e) => deps.emit('alerts.changed', e),
-      onError: () => this.changed(),
-    });
-    scheduler = new MonitorScheduler({
-      service: this.alerts,
-      listen: {
-        connect: () => this.listenPool!.pool.connect(),
-        dispose: (client, err) => {
-          if ('release' in client) client.release(err ?? true);
-        },
-      },
+      desktop: deps.desktop,
+      discord: deps.discordWebhook ? { url: deps.discordWebhook } : undefined,
+      config: deps.monthlyAiBudgetUsd ? { monthlyAiBudgetUsd: deps.monthlyAiBudgetUsd } : {},
+      sinks: [{ record: (t) => this.recordAlertTransition(t) }],
+      // Periodic work rides on the scheduler: sync (pull + outbox) and the entropy reading.
+      extraJobs: [
+        { name: 'sync', intervalMs: deps.syncIntervalMs ?? 30_000, run: async () => void (await this.syncNow()) },
+        { name: 'entropy', intervalMs: 60_000, run: () => this.measureEntropy() },
+      ],
       // A signal (a burst of errors, an RLS violation) also brings the new rows into the cache.
       onSignal: () => void this.syncNow(),
       onListenState: (s) => {
@@ -142,16 +141,15 @@ export class Workspace {
       },
       onError: () => this.changed(),
     });
-    this.scheduler = scheduler;
+    this.alerts = alerting.service;
+    this.scheduler = alerting.scheduler;
   }
 
   /** Starts sync and alerting; returns at once (the database may be unreachable). */
   start(): void {
     void this.checkInitialized();
     void this.syncNow();
-    this.syncTimer = setInterval(() => void this.syncNow(), this.deps.syncIntervalMs ?? 30_000);
-    this.syncTimer.unref();
-    if (this.scheduler) void this.scheduler.start().catch(() => this.changed());
+    void this.scheduler.start().catch(() => this.changed());
   }
 
   status(): WorkspaceStatus {
@@ -202,7 +200,6 @@ export class Workspace {
       if (r.tables.some((t) => t.table === 'ops.roman_events')) {
         this.state.initialized = r.tables.find((t) => t.table === 'ops.roman_events')!.status !== 'missing';
       }
-      if (r.inserted > 0) this.deps.emit('store.changed', { kinds: ['event', 'log'] });
       return {
         ok: r.ok,
         inserted: r.inserted,
@@ -229,7 +226,6 @@ export class Workspace {
   /** Records a decision locally (audit chain + outbox) and delivers it to ops.roman_events. */
   recordDecision(decision: Decision): void {
     this.cache.appendDecision(decision, { enqueue: true });
-    this.deps.emit('store.changed', { kinds: ['decision'] });
     void this.syncNow();
   }
 
@@ -244,11 +240,22 @@ export class Workspace {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.syncTimer) clearInterval(this.syncTimer);
-    await this.scheduler?.stop().catch(() => undefined);
+    await this.scheduler.stop().catch(() => undefined);
     await this.syncing?.catch(() => undefined);
-    await Promise.all([this.db.close(), this.syncPool.close(), this.listenPool?.close()]);
+    await Promise.all([this.db.close(), this.syncPool.close(), this.listenPool.close()]);
+    this.maintenance.stop();
+    this.stopForwarding();
     this.cache.close();
+  }
+
+  /**
+   * Measures the system entropy for every window; the leader also keeps a snapshot in
+   * ops.system_health (the manual's triage step 1 reads the latest one).
+   */
+  private async measureEntropy(): Promise<void> {
+    const reading = await measureSystemEntropy(this.db.pool, this.deps.clock);
+    this.deps.emit('monitoring.updated', { at: reading.measuredAt, entropy: { value: reading.entropy, stable: reading.stable } });
+    if (this.state.leader && this.state.initialized) await recordHealthSnapshot(this.db.pool, reading, []);
   }
 
   private recordAlertTransition(t: AlertTransition): void {
@@ -262,7 +269,6 @@ export class Workspace {
       message: `${t.rule} ${t.to}: ${t.summary}`,
       metadata: t,
     });
-    this.deps.emit('store.changed', { kinds: ['alert'] });
   }
 
   private async checkInitialized(): Promise<void> {

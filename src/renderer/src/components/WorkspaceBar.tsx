@@ -89,6 +89,11 @@ export function WorkspaceBar() {
         {ws.syncing ? `Syncing${ws.syncProgress ? ` ${ws.syncProgress.table} (${ws.syncProgress.rows.toLocaleString()} rows)` : '…'}` : `Last synced ${ago(ws.lastSyncedAt)}`}
       </span>
       {ws.initialized === false ? <span className="pill warning">R.O.M.A.N. tables not installed</span> : null}
+      {ws.cacheIntegrity && !ws.cacheIntegrity.ok ? (
+        <span className="pill critical" title={ws.cacheIntegrity.problems.join('\n')}>
+          Local cache damaged (checked {new Date(ws.cacheIntegrity.checkedAt).toLocaleString()})
+        </span>
+      ) : null}
       {entropy ? (
         <span className={`pill ${entropy.stable ? 'ok' : 'critical'}`} data-testid="entropy-pill">
           Entropy {formatPercent(entropy.value)} ({entropy.stable ? 'STABLE' : 'UNSTABLE'})
