@@ -53,6 +53,8 @@ export const storeInputs = {
     .strict(),
   'store.verifyAudit': z.object({}).strict(),
   'store.status': z.object({}).strict(),
+  /** PRAGMA integrity_check + the FTS index's own check, on demand. */
+  'store.integrityCheck': z.object({}).strict(),
 } satisfies Record<string, z.ZodType>;
 
 export interface StoreExportOutput {
@@ -70,6 +72,7 @@ export interface StoreOutputs {
   'store.export': StoreExportOutput;
   'store.verifyAudit': AuditVerification;
   'store.status': CacheStatus;
+  'store.integrityCheck': { ok: boolean; problems: string[]; checkedAt: string };
 }
 
 export interface StoreEvents {

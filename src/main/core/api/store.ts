@@ -78,6 +78,7 @@ export function registerStoreHandlers(registry: HandlerRegistry, deps: StoreHand
   registry.method('store.verifyAudit', () => openCache(deps).verifyAuditChain());
 
   registry.method('store.status', () => openCache(deps).status());
+  registry.method('store.integrityCheck', () => openCache(deps).integrityCheck());
 }
 
 /** Pushes 'store.changed' to every window whenever records are added to `cache`. Returns unsubscribe. */
