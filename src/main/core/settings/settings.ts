@@ -89,6 +89,9 @@ export class Settings {
       throw new DomainError('invalid_input', 'Invalid connection profile: ' + issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
     }
     let profile = candidate.data;
+    if (profile.id === 'sample') {
+      throw new DomainError('invalid_input', 'The profile id "sample" is reserved for the sample workspace.', [{ path: 'id', message: 'reserved for the sample workspace' }]);
+    }
     const secretRef = `db.${profile.id}`;
     if (typeof password === 'string') {
       if (password.length === 0 || password.length > 1024) {
