@@ -14,7 +14,7 @@ import { openPool, type RomanPool } from '../db/connection';
 import { initDatabase } from '../db/migrations';
 import { Cache } from '../store/cache';
 import { cacheFileStem } from '../store/paths';
-import { syncDatabase } from '../sync';
+import { pushOutbox, syncDatabase } from '../sync';
 import { startCacheMaintenance, type CacheMaintenance } from '../store/maintenance';
 import { forwardStoreChanges } from '../api/store';
 import { createAlerting } from '../alerts';
@@ -226,7 +226,9 @@ export class Workspace {
   /** Records a decision locally (audit chain + outbox) and delivers it to ops.roman_events. */
   recordDecision(decision: Decision): void {
     this.cache.appendDecision(decision, { enqueue: true });
-    void this.syncNow();
+    // Deliver at once on the monitoring connection, even while a long pull holds the sync one.
+    // The outbox drains one item at a time in order; what fails stays queued for the next sync.
+    void pushOutbox(this.db.pool, this.cache).catch(() => this.markOffline());
   }
 
   async initDatabase() {
