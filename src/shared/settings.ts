@@ -38,5 +38,6 @@ export interface SecretStoreStatus {
 
 /** Notifier configuration as the renderer sees it (the webhook URL itself is a secret). */
 export interface NotifierSettingsView {
-  discord: { configured: boolean; enabled: boolean; disabledReason?: string };
+  /** `source`: where the webhook comes from (the secret store, or ROMAN_DISCORD_WEBHOOK_URL). */
+  discord: { configured: boolean; source: 'settings' | 'environment' | null };
 }

@@ -1,7 +1,7 @@
 /** API contract of settings: connection profiles, preferences, the secret store's status. */
 import { z } from 'zod';
 import type { ConnectionProfile } from '../connections';
-import { preferencesSchema, type Preferences, type SecretStoreStatus } from '../settings';
+import { preferencesSchema, type NotifierSettingsView, type Preferences, type SecretStoreStatus } from '../settings';
 
 export const settingsInputs = {
   'settings.get': z.object({}).strict(),
@@ -15,12 +15,15 @@ export const settingsInputs = {
     .strict(),
   'settings.deleteProfile': z.object({ id: z.string().min(1).max(100) }).strict(),
   'settings.setPreferences': z.object({ patch: preferencesSchema.partial() }).strict(),
+  /** Write-only: the Discord webhook URL for alerts (a secret), or null to remove it. */
+  'settings.setDiscordWebhook': z.object({ url: z.string().trim().min(1).max(2048).nullable() }).strict(),
 } satisfies Record<string, z.ZodType>;
 
 export interface SettingsView {
   profiles: ConnectionProfile[];
   preferences: Preferences;
   secretStore: SecretStoreStatus;
+  notifiers: NotifierSettingsView;
 }
 
 export interface SettingsOutputs {
@@ -28,6 +31,7 @@ export interface SettingsOutputs {
   'settings.saveProfile': ConnectionProfile;
   'settings.deleteProfile': { deleted: string };
   'settings.setPreferences': Preferences;
+  'settings.setDiscordWebhook': NotifierSettingsView;
 }
 
 export interface SettingsEvents {

@@ -1,15 +1,42 @@
 /** Handlers of the settings domain: profiles, preferences and the secret store's status. */
 import type { HandlerRegistry } from './registry';
-import type { Settings } from '../settings/settings';
+import { DISCORD_WEBHOOK_SECRET, type Settings } from '../settings/settings';
+import { validateWebhookUrl } from '../notify/discord';
+import { DomainError } from '../../../shared/result';
+import type { NotifierSettingsView } from '../../../shared/settings';
 import type { Workspaces } from '../workspace';
 import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../../shared/monitoring';
+
+export function notifierView(settings: Settings, env: NodeJS.ProcessEnv = process.env): NotifierSettingsView {
+  const fromSettings = settings.hasSecret(DISCORD_WEBHOOK_SECRET);
+  const fromEnv = !!(env.ROMAN_DISCORD_WEBHOOK_URL ?? env.ROMAN_DISCORD_WEBHOOK);
+  return { discord: { configured: fromSettings || fromEnv, source: fromSettings ? 'settings' : fromEnv ? 'environment' : null } };
+}
 
 export function registerSettingsHandlers(registry: HandlerRegistry, settings: Settings, workspaces?: Workspaces): void {
   registry.method('settings.get', () => ({
     profiles: settings.profiles(),
     preferences: settings.preferences(),
     secretStore: settings.secretStore(),
+    notifiers: notifierView(settings),
   }));
+
+  registry.method('settings.setDiscordWebhook', async (input, ctx) => {
+    if (input.url === null) {
+      settings.deleteSecret(DISCORD_WEBHOOK_SECRET);
+    } else {
+      try {
+        validateWebhookUrl(input.url);
+      } catch (err) {
+        throw new DomainError('invalid_input', (err as Error).message, [{ path: 'url', message: (err as Error).message }]);
+      }
+      settings.setSecret(DISCORD_WEBHOOK_SECRET, input.url); // refused (nothing stored) without a secret store
+    }
+    ctx.emit('settings.changed', { reason: 'preferences' });
+    // The open workspace's notifiers are built when it opens: open it again to use the new webhook.
+    await workspaces?.reopen()?.catch(() => undefined);
+    return notifierView(settings);
+  });
   registry.method('settings.saveProfile', (input, ctx) => {
     const saved = settings.saveProfile(input.profile, input.password);
     ctx.emit('settings.changed', { reason: 'profiles' });

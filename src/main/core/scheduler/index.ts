@@ -61,6 +61,7 @@ export class MonitorScheduler {
   private tickTimer: NodeJS.Timeout | null = null;
   private signalTimer: NodeJS.Timeout | null = null;
   private started = false;
+  private starting: Promise<void> | null = null;
   /** The first full cycle is done (catch-ups and signals before it would race with it). */
   private ready = false;
   private readonly random: () => number;
@@ -124,23 +125,34 @@ export class MonitorScheduler {
   }
 
   /** Runs one full cycle now, then keeps every job on its interval. */
-  async start(): Promise<void> {
-    if (this.started) return;
+  start(): Promise<void> {
+    if (this.started) return this.starting ?? Promise.resolve();
     this.started = true;
-    try {
-      await this.opts.service.restoreFromEvents();
-    } catch (err) {
-      this.opts.onError?.(err as Error);
-    }
-    if (this.link) await this.link.start();
-    await this.runAll();
-    this.ready = true;
-    for (const job of this.jobs) this.plan(job);
-    this.scheduleTick();
+    // A stop() while this is still starting wins: every step checks, and stop() waits for it, so a
+    // LISTEN connection opened late is always released (a pool.end() would otherwise wait forever).
+    this.starting = (async () => {
+      try {
+        await this.opts.service.restoreFromEvents();
+      } catch (err) {
+        this.opts.onError?.(err as Error);
+      }
+      if (!this.started) return;
+      if (this.link) await this.link.start();
+      if (!this.started) return;
+      await this.runAll();
+      if (!this.started) return;
+      this.ready = true;
+      for (const job of this.jobs) this.plan(job);
+      this.scheduleTick();
+    })().finally(() => {
+      this.starting = null;
+    });
+    return this.starting;
   }
 
   async stop(): Promise<void> {
     this.started = false;
+    if (this.starting) await this.starting.catch(() => undefined);
     this.ready = false;
     for (const job of this.jobs) {
       if (job.timer) clearTimeout(job.timer);

@@ -32,6 +32,8 @@ export class Workspaces {
   private opening: { name: string; kind: WorkspaceStatus['kind']; promise: Promise<Workspace> } | null = null;
   private openError: string | null = null;
   private generation = 0;
+  /** How to open the current workspace again (after its notifier settings changed). */
+  private lastOpen: (() => Promise<Workspace>) | null = null;
 
   constructor(private readonly deps: WorkspacesDeps) {}
 
@@ -57,7 +59,13 @@ export class Workspaces {
     return id ? this.openProfile(id) : this.openSample();
   }
 
+  /** Opens the current workspace again, e.g. to pick up a new Discord webhook. */
+  reopen(): Promise<Workspace> | null {
+    return this.lastOpen ? this.lastOpen() : null;
+  }
+
   openSample(): Promise<Workspace> {
+    this.lastOpen = () => this.openSample();
     return this.switchTo('sample', 'Sample workspace', async () => {
       if (!this.sample) {
         this.sample = await startSampleWorkspace({ dataDir: join(this.deps.dataDir, 'sample'), clock: this.deps.clock });
@@ -71,6 +79,7 @@ export class Workspaces {
 
   openProfile(id: string): Promise<Workspace> {
     const profile = this.deps.settings.profile(id);
+    this.lastOpen = () => this.openProfile(id);
     return this.switchTo('profile', profile.name, async () => ({
       kind: 'profile',
       id: profile.id,
@@ -82,6 +91,7 @@ export class Workspaces {
   }
 
   openUrl(url: string, name = 'Command-line database', environment = 'other'): Promise<Workspace> {
+    this.lastOpen = () => this.openUrl(url, name, environment);
     return this.switchTo('url', name, async () => ({ kind: 'url', id: 'url', name, environment, connection: url, cacheKey: url }));
   }
 
@@ -104,7 +114,7 @@ export class Workspaces {
         clock: this.deps.clock,
         emit: this.deps.emit,
         desktop: prefs.desktopNotifications ? this.deps.desktop : undefined,
-        discordWebhook: this.deps.settings.getSecret(DISCORD_WEBHOOK_SECRET) ?? env.ROMAN_DISCORD_WEBHOOK_URL,
+        discordWebhook: this.deps.settings.getSecret(DISCORD_WEBHOOK_SECRET) ?? env.ROMAN_DISCORD_WEBHOOK_URL ?? env.ROMAN_DISCORD_WEBHOOK,
         monthlyAiBudgetUsd: prefs.monthlyAiBudgetUsd,
         retentionDays: prefs.retentionDays,
         retentionMaxMb: prefs.retentionMaxMb,

@@ -10,6 +10,7 @@ import type { SettingsView } from '../../../shared/api/settings';
 import type { WorkspaceStatus } from '../../../shared/workspace';
 import { ProfileForm } from '../components/settings/ProfileForm';
 import { PreferencesForm } from '../components/settings/PreferencesForm';
+import { NotifiersCard } from '../components/settings/NotifiersCard';
 import '../audit.css';
 
 function targetText(p: ConnectionProfile): string {
@@ -114,7 +115,7 @@ export function SettingsPage() {
     );
   }
 
-  const { profiles, preferences, secretStore } = view;
+  const { profiles, preferences, secretStore, notifiers } = view;
   const active = profiles.find((p) => p.id === preferences.activeProfileId) ?? null;
 
   return (
@@ -310,6 +311,9 @@ export function SettingsPage() {
             </button>
           </section>
         )}
+      </div>
+      <div className="grid-2" style={{ marginTop: 16 }}>
+        <NotifiersCard notifiers={notifiers} secretStore={secretStore} onSaved={reload} />
       </div>
     </div>
   );
