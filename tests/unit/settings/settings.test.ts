@@ -1,30 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NoSecretVault, Settings, type SecretVault } from '../../../src/main/core/settings/settings';
+import { NoSecretVault, Settings } from '../../../src/main/core/settings/settings';
 import { JsonFileBackend } from '../../../src/main/core/settings/json-file-backend';
+import { aesVault } from '../../support/vault';
 
-/** A real AES-GCM vault with an in-memory key: stands in for the OS keychain (safeStorage). */
-function aesVault(): SecretVault {
-  const key = randomBytes(32);
-  return {
-    status: () => ({ available: true, backend: 'test-aes-gcm' }),
-    encrypt(plain) {
-      const iv = randomBytes(12);
-      const c = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-      return Buffer.concat([iv, c.getAuthTag(), body]).toString('base64');
-    },
-    decrypt(cipher) {
-      const buf = Buffer.from(cipher, 'base64');
-      const d = createDecipheriv('aes-256-gcm', key, buf.subarray(0, 12));
-      d.setAuthTag(buf.subarray(12, 28));
-      return Buffer.concat([d.update(buf.subarray(28)), d.final()]).toString('utf8');
-    },
-  };
-}
 
 const profile = {
   id: 'prod-eu',
