@@ -5,7 +5,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Cache, CacheInputError, CacheNotFoundError, CacheSchemaError } from '../../../src/main/core/store/cache';
-import { CACHE_SCHEMA_VERSION } from '../../../src/main/core/store/schema';
+import { CACHE_SCHEMA_VERSION, MIGRATIONS } from '../../../src/main/core/store/schema';
 import type { NewRecord } from '../../../src/main/core/store/records';
 import type { StoredRecord } from '../../../src/shared/store';
 import { logRow, openTempCache, tempDir, type TempCache } from './helpers';
@@ -41,7 +41,8 @@ describe('Cache schema', () => {
     expect(t.cache.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
     expect(t.cache.db.pragma('auto_vacuum', { simple: true })).toBe(2); // INCREMENTAL
     const migrations = t.cache.db.prepare('SELECT version FROM schema_migrations').all();
-    expect(migrations).toEqual([{ version: CACHE_SCHEMA_VERSION }]);
+    expect(migrations).toEqual(MIGRATIONS.map((m) => ({ version: m.version })));
+    expect(migrations.at(-1)).toEqual({ version: CACHE_SCHEMA_VERSION });
   });
 
   it('reopens an existing cache without re-running migrations and keeps its records', () => {
@@ -50,7 +51,7 @@ describe('Cache schema', () => {
     t.cache.close();
     const again = Cache.open(t.path);
     expect(again.count()).toBe(corpus.length);
-    expect(again.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 1 });
+    expect(again.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: MIGRATIONS.length });
     again.close();
   });
 

@@ -191,6 +191,7 @@ export class AuditChain {
         )
         .run(...p, seq);
       const recordId = Number(info.lastInsertRowid);
+      this.cache.indexForSearch([recordId]);
       db.prepare('INSERT INTO audit_chain (seq, record_id, ts, entry_key, entry, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
         seq,
         recordId,

@@ -155,6 +155,8 @@ export function compileFilter(filter: RecordFilter, now: Date, plan: FtsPlan = '
     const sev = [...new Set(filter.severity.map((s) => String(s).toLowerCase()))];
     where.push(sev.length === 1 ? 'r.severity = ?' : `r.severity IN (${sev.map(() => '?').join(',')})`);
     params.push(...sev);
+    // Spelled exactly like the WHERE of the partial index records_severity_ts (schema.ts).
+    if (!sev.includes('info')) where.push("r.severity <> 'info'");
   }
   if (filter.source !== undefined && filter.source !== null && filter.source !== '') {
     where.push('r.source = ?');
@@ -172,6 +174,9 @@ export function compileFilter(filter: RecordFilter, now: Date, plan: FtsPlan = '
     if (kinds.length > 0) {
       where.push(kinds.length === 1 ? 'r.kind = ?' : `r.kind IN (${kinds.map(() => '?').join(',')})`);
       params.push(...kinds);
+      // Implied by the kinds, and spelled exactly like the WHERE of the partial index records_kind_ts
+      // (schema.ts): without it SQLite cannot prove a bound kind is not 'log' and walks records_ts.
+      if (!kinds.includes('log')) where.push("r.kind <> 'log'");
     }
   }
   if (filter.origin !== undefined && filter.origin !== null) {

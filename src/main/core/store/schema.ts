@@ -109,6 +109,30 @@ export const MIGRATIONS: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    description: 'full-text indexing per batch instead of a per-row insert trigger; partial type, kind and severity indexes',
+    // The per-row AFTER INSERT trigger made every insert run a trigger program and a one-row FTS5
+    // insert (~3x the cost of the insert itself). Writers in cache.ts / audit-chain.ts now add each
+    // batch of new records to records_fts in one statement, inside the transaction that inserted
+    // them (Cache.indexForSearch). The index of an existing cache is complete (the trigger kept it
+    // so) and stays as it is. Delete/update triggers are unchanged (retention, edits).
+    // Logs are the bulk of a cache and each index costs every insert, so the common rows skip the
+    // indexes that cannot help them: records without a type (all logs) never match `type = ?`; a
+    // filter on kind 'log' or severity 'info' (the dense values) walks records_ts and finds a page
+    // of matches almost at once, while filters on the rare kinds and severities use partial
+    // indexes. Those filters carry the literal terms `r.kind <> 'log'` / `r.severity <> 'info'`
+    // that let SQLite use them (query.ts compileFilter).
+    sql: `
+      DROP TRIGGER IF EXISTS records_fts_insert;
+      DROP INDEX IF EXISTS records_type_ts;
+      CREATE INDEX records_type_ts ON records (type, ts) WHERE type IS NOT NULL;
+      DROP INDEX IF EXISTS records_kind_ts;
+      CREATE INDEX records_kind_ts ON records (kind, ts) WHERE kind <> 'log';
+      DROP INDEX IF EXISTS records_severity_ts;
+      CREATE INDEX records_severity_ts ON records (severity, ts) WHERE severity <> 'info';
+    `,
+  },
 ];
 
 export const CACHE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
