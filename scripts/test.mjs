@@ -48,6 +48,15 @@ function suite(label, cmd, args, reportFile, count, env) {
   lines.push(`${c.failed ? '✘' : '✔'} ${label}: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped (${r.seconds}s)`);
 }
 
+/** Counts from vitest's JSON report; a test file that fails to load has no tests of its own: one failure. */
+function vitestCounts(j) {
+  return {
+    passed: j.numPassedTests ?? 0,
+    failed: (j.numFailedTests ?? 0) + (j.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length,
+    skipped: (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0),
+  };
+}
+
 const only = process.argv.slice(2);
 const want = (stage) => only.length === 0 || only.includes(stage);
 
@@ -62,12 +71,22 @@ if (want('build') || want('e2e')) built = check('electron-vite build', bin('elec
 
 if (want('unit')) {
   const file = join(reports, 'vitest.json');
-  suite('vitest (unit, property, integration, CLI)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${file}`], file, (j) => ({
-    passed: j.numPassedTests ?? 0,
-    // A test file that fails to load has no tests of its own: count it as one failure.
-    failed: (j.numFailedTests ?? 0) + (j.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length,
-    skipped: (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0),
-  }));
+  suite('vitest (unit, property, integration, CLI)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${file}`], file, vitestCounts);
+}
+
+if (want('serial')) {
+  // Restarts the local Postgres cluster: needs pg_ctlcluster (root). CI always has it.
+  const canRestart = spawnSync('sh', ['-c', 'command -v pg_ctlcluster && test -d /etc/postgresql && test "$(id -u)" = 0']).status === 0;
+  const file = join(reports, 'vitest-serial.json');
+  if (canRestart) {
+    suite('vitest (Postgres restart, serial)', bin('vitest'), ['run', '--config', 'vitest.serial.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${file}`], file, vitestCounts);
+  } else if (process.env.CI === 'true') {
+    totals.failed += 1;
+    lines.push('✘ vitest (Postgres restart): cannot restart Postgres here (needs pg_ctlcluster as root)');
+  } else {
+    totals.skipped += 2;
+    lines.push('- vitest (Postgres restart): not run — needs pg_ctlcluster as root (runs on CI)');
+  }
 }
 
 if (want('e2e')) {
