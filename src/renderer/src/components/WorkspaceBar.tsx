@@ -86,7 +86,9 @@ export function WorkspaceBar() {
         {online ? 'Online' : ws.offlineSince ? `Offline since ${new Date(ws.offlineSince).toLocaleString()}` : ws.connection}
       </span>
       <span className="muted" data-testid="last-synced">
-        {ws.syncing ? `Syncing${ws.syncProgress ? ` ${ws.syncProgress.table} (${ws.syncProgress.rows.toLocaleString()} rows)` : '…'}` : `Last synced ${ago(ws.lastSyncedAt)}`}
+        {ws.syncing && online
+          ? `Syncing${ws.syncProgress ? ` ${ws.syncProgress.table} (${ws.syncProgress.rows.toLocaleString()} rows)` : '…'}`
+          : `Last synced ${ago(ws.lastSyncedAt)}${ws.syncing ? ' · trying to reconnect…' : ''}`}
       </span>
       {ws.initialized === false ? <span className="pill warning">R.O.M.A.N. tables not installed</span> : null}
       {ws.cacheIntegrity && !ws.cacheIntegrity.ok ? (
