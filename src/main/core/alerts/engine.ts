@@ -13,6 +13,9 @@
  *   acknowledgement.
  * Every transition goes to the history sinks (the lead connects the SQLite cache; the alert service
  * writes ops.roman_events).
+ * Silences and acknowledgements outlive a restart through an optional AlertStateStore (the
+ * workspace passes one on its SQLite cache): loaded when the engine is built, written when they
+ * change. An acknowledgement belongs to one incident (fingerprint + startsAt).
  */
 import {
   alertFingerprint,
@@ -90,6 +93,30 @@ export interface AlertNotification {
   at: string;
 }
 
+/** An acknowledgement as stored: of the incident of `fingerprint` that started at `startsAt`. */
+export interface AlertAck {
+  fingerprint: string;
+  by: string;
+  at: string;
+  /** Start of the acknowledged incident (its activeAt while it was still pending). */
+  startsAt: string;
+}
+
+/**
+ * Where silences and acknowledgements are kept across restarts. Synchronous (SQLite). A failing
+ * save throws, and the change it belongs to does not happen.
+ */
+export interface AlertStateStore {
+  /** Silences that ended after `endedAfter` (older ones may be deleted) and every acknowledgement. */
+  load(endedAfter: Date): { silences: Silence[]; acks: AlertAck[] };
+  saveSilence(silence: Silence): void;
+  /** An unsilence at `expiredAt`: the silence now ends at `endsAt`. */
+  expireSilence(id: string, endsAt: string, expiredAt: string): void;
+  /** Inserts or replaces the acknowledgement of `ack.fingerprint`. */
+  saveAck(ack: AlertAck): void;
+  deleteAck(fingerprint: string): void;
+}
+
 export interface RuleEvaluationInfo {
   rule: string;
   at: string;
@@ -109,7 +136,14 @@ export interface EngineOptions {
   historyLimit?: number;
   sinks?: AlertHistorySink[];
   onSinkError?: (err: unknown) => void;
+  /** Keeps silences and acknowledgements across restarts; its state is loaded here. */
+  stateStore?: AlertStateStore;
+  /** Failures of `stateStore` outside a user's change (loading, forgetting an ended incident's ack). */
+  onStateStoreError?: (err: unknown) => void;
 }
+
+/** Ended silences stay listed (and stored) this long, then are forgotten. */
+const SILENCE_RETENTION_MS = 24 * 3_600_000;
 
 interface AlertRecord {
   fingerprint: string;
@@ -150,6 +184,10 @@ export class AlertEngine {
   private readonly historyLimit: number;
   private readonly sinks: AlertHistorySink[];
   private readonly onSinkError: (err: unknown) => void;
+  private readonly stateStore: AlertStateStore | null;
+  private readonly onStateStoreError: (err: unknown) => void;
+  /** Acknowledgements as stored, by fingerprint (one incident each). */
+  private readonly acks = new Map<string, AlertAck>();
 
   constructor(opts: EngineOptions) {
     this.clock = opts.clock;
@@ -164,6 +202,22 @@ export class AlertEngine {
     this.historyLimit = opts.historyLimit ?? 500;
     this.sinks = [...(opts.sinks ?? [])];
     this.onSinkError = opts.onSinkError ?? (() => {});
+    this.stateStore = opts.stateStore ?? null;
+    this.onStateStoreError = opts.onStateStoreError ?? this.onSinkError;
+    if (this.stateStore) this.loadState(this.stateStore);
+  }
+
+  /** Restores stored silences and acknowledgements; a store that cannot be read leaves both empty. */
+  private loadState(store: AlertStateStore): void {
+    let state: { silences: Silence[]; acks: AlertAck[] };
+    try {
+      state = store.load(new Date(this.clock.now().getTime() - SILENCE_RETENTION_MS));
+    } catch (err) {
+      this.onStateStoreError(err);
+      return;
+    }
+    for (const s of state.silences) this.silenceMap.set(s.id, { ...s, matchers: s.matchers.map((m) => ({ ...m })) });
+    for (const a of state.acks) this.acks.set(a.fingerprint, { ...a });
   }
 
   addSink(sink: AlertHistorySink): void {
@@ -194,6 +248,7 @@ export class AlertEngine {
       const since = Math.min(sample.activeSince ? sample.activeSince.getTime() : now, now);
       let rec = this.alerts.get(fp);
       let from: AlertState = rec?.state === 'pending' || rec?.state === 'firing' ? rec.state : 'inactive';
+      const created = !rec || rec.state === 'resolved';
       if (!rec || rec.state === 'resolved') {
         rec = {
           fingerprint: fp,
@@ -218,18 +273,22 @@ export class AlertEngine {
       if (rec.state === 'pending' && now - rec.activeAt >= rule.forMs) {
         rec.state = 'firing';
         rec.startsAt = rule.historyJudged ? Math.min(rec.activeAt + rule.forMs, now) : now;
+        if (!created && rec.acknowledged) this.rekeyAck(rec);
       }
+      if (created) this.adoptAck(rec);
       if (rec.state !== from) transitions.push(this.transition(rec, from, rec.state, now));
     }
     for (const rec of this.alerts.values()) {
       if (rec.rule.name !== ruleName || seen.has(rec.fingerprint)) continue;
       if (rec.state === 'pending') {
         this.alerts.delete(rec.fingerprint);
+        this.forgetAck(rec.fingerprint);
         transitions.push(this.transition(rec, 'pending', 'inactive', now));
       } else if (rec.state === 'firing') {
         if (rule.keepFiringForMs > 0 && now - rec.lastActiveAt < rule.keepFiringForMs) continue;
         rec.state = 'resolved';
         rec.endsAt = now;
+        this.forgetAck(rec.fingerprint);
         transitions.push(this.transition(rec, 'firing', 'resolved', now));
       }
     }
@@ -276,6 +335,7 @@ export class AlertEngine {
         acknowledged: null,
       };
       this.alerts.set(fp, rec);
+      this.adoptAck(rec);
       const key = this.groupKey(rec);
       const group = this.groups.get(key) ?? {
         key,
@@ -323,7 +383,10 @@ export class AlertEngine {
   acknowledge(fingerprint: string, by: string, at: Date = this.clock.now()): AlertInstance {
     const rec = this.alerts.get(fingerprint);
     if (!rec || rec.state === 'resolved') throw new AlertNotFoundError(fingerprint);
-    rec.acknowledged = { by, at: at.toISOString() };
+    const ack: AlertAck = { fingerprint, by, at: at.toISOString(), startsAt: new Date(rec.startsAt ?? rec.activeAt).toISOString() };
+    this.stateStore?.saveAck(ack);
+    this.acks.set(fingerprint, ack);
+    rec.acknowledged = { by, at: ack.at };
     return this.toInstance(rec, this.activeSilences(at.getTime()));
   }
 
@@ -337,14 +400,18 @@ export class AlertEngine {
     if (input.matchers.length === 0) throw new RangeError('a silence needs at least one matcher');
     if (!(input.durationMs > 0)) throw new RangeError('a silence needs a positive duration');
     const start = input.startsAt ?? this.clock.now();
+    let id: string;
+    do id = `sil-${start.getTime().toString(36)}-${(++silenceCounter).toString(36)}`;
+    while (this.silenceMap.has(id));
     const silence: Silence = {
-      id: `sil-${start.getTime().toString(36)}-${(++silenceCounter).toString(36)}`,
+      id,
       matchers: input.matchers.map((m) => ({ ...m })),
       startsAt: start.toISOString(),
       endsAt: new Date(start.getTime() + input.durationMs).toISOString(),
       comment: input.comment,
       createdBy: input.createdBy,
     };
+    this.stateStore?.saveSilence(silence);
     this.silenceMap.set(silence.id, silence);
     return silence;
   }
@@ -353,7 +420,10 @@ export class AlertEngine {
   expireSilence(id: string, at: Date = this.clock.now()): boolean {
     const s = this.silenceMap.get(id);
     if (!s) return false;
-    if (new Date(s.endsAt).getTime() > at.getTime()) s.endsAt = at.toISOString();
+    if (new Date(s.endsAt).getTime() > at.getTime()) {
+      this.stateStore?.expireSilence(id, at.toISOString(), at.toISOString());
+      s.endsAt = at.toISOString();
+    }
     return true;
   }
 
@@ -434,6 +504,42 @@ export class AlertEngine {
     return out;
   }
 
+  /** Gives a new alert record the stored acknowledgement of its incident; drops one of an older incident. */
+  private adoptAck(rec: AlertRecord): void {
+    const ack = this.acks.get(rec.fingerprint);
+    if (!ack) return;
+    const ackedStart = new Date(ack.startsAt).getTime();
+    if (ackedStart === rec.activeAt || (rec.startsAt !== null && ackedStart === rec.startsAt)) {
+      rec.acknowledged = { by: ack.by, at: ack.at };
+      if (rec.startsAt !== null && ackedStart !== rec.startsAt) this.rekeyAck(rec);
+    } else {
+      this.forgetAck(rec.fingerprint);
+    }
+  }
+
+  /** An acknowledged pending alert fired: its incident is now known by its startsAt. */
+  private rekeyAck(rec: AlertRecord): void {
+    const ack = this.acks.get(rec.fingerprint);
+    if (!ack || rec.startsAt === null) return;
+    const next = { ...ack, startsAt: new Date(rec.startsAt).toISOString() };
+    this.acks.set(rec.fingerprint, next);
+    try {
+      this.stateStore?.saveAck(next);
+    } catch (err) {
+      this.onStateStoreError(err);
+    }
+  }
+
+  /** The incident ended (or a new one began): its acknowledgement no longer applies. */
+  private forgetAck(fingerprint: string): void {
+    if (!this.acks.delete(fingerprint)) return;
+    try {
+      this.stateStore?.deleteAck(fingerprint);
+    } catch (err) {
+      this.onStateStoreError(err);
+    }
+  }
+
   private groupKey(rec: AlertRecord): string {
     const parts = [`rule=${rec.rule.name}`];
     for (const l of this.groupBy) parts.push(`${l}=${rec.labels[l] ?? ''}`);
@@ -504,7 +610,7 @@ export class AlertEngine {
       }
     }
     for (const [id, s] of this.silenceMap) {
-      if (now - new Date(s.endsAt).getTime() > 24 * 3_600_000) this.silenceMap.delete(id);
+      if (now - new Date(s.endsAt).getTime() > SILENCE_RETENTION_MS) this.silenceMap.delete(id);
     }
   }
 

@@ -18,7 +18,7 @@ import { DiscordWebhookProvider, type DiscordWebhookConfig } from '../notify/dis
 import { desktopNotifier, inAppNotifier, type DesktopNotifier } from '../notify/in-app';
 import { NotifierRegistry } from '../notify/notifier';
 import { MonitorScheduler, type MonitorSchedulerOptions } from '../scheduler';
-import type { AlertHistorySink, AlertNotification } from './engine';
+import type { AlertHistorySink, AlertNotification, AlertStateStore } from './engine';
 import type { AlertConfig, AlertRule } from './rule';
 import { AlertService } from './service';
 
@@ -33,6 +33,8 @@ export interface AlertingOptions {
   config?: Partial<AlertConfig>;
   rules?: readonly AlertRule[];
   sinks?: AlertHistorySink[];
+  /** Where silences and acknowledgements outlive a restart (the workspace's cache). */
+  stateStore?: AlertStateStore;
   cadenceMs?: MonitorSchedulerOptions['cadenceMs'];
   extraJobs?: MonitorSchedulerOptions['extraJobs'];
   onTransitions?: (transitions: AlertTransition[]) => void;
@@ -72,6 +74,7 @@ export function createAlerting(opts: AlertingOptions): Alerting {
     rules: opts.rules,
     config: opts.config,
     sinks: opts.sinks,
+    stateStore: opts.stateStore,
     emit: opts.emit,
     isLeader,
     onTransitions: opts.onTransitions,

@@ -10,7 +10,14 @@ import type { Clock } from '../clock';
 import { isConnectionError } from '../db/connection';
 import { recordEvent, type RomanEventInput } from '../db/events';
 import type { NotifierRegistry } from '../notify/notifier';
-import { AlertEngine, type AlertHistorySink, type AlertNotification, type InhibitRule, type RouteTiming } from './engine';
+import {
+  AlertEngine,
+  type AlertHistorySink,
+  type AlertNotification,
+  type AlertStateStore,
+  type InhibitRule,
+  type RouteTiming,
+} from './engine';
 import { defaultAlertConfig, type AlertConfig, type AlertRule, type Queryable } from './rule';
 import { allAlertRules } from './rules';
 import type pg from 'pg';
@@ -24,6 +31,8 @@ export interface AlertServiceOptions {
   timing?: Record<'critical' | 'warning', RouteTiming>;
   inhibitions?: InhibitRule[];
   sinks?: AlertHistorySink[];
+  /** Keeps silences and acknowledgements across restarts (restored when the service is built). */
+  stateStore?: AlertStateStore;
   /** Push 'alerts.changed'. */
   emit?: (event: AlertsChangedEvent) => void;
   /** Is this app the one that does once-only work (Discord, ops.roman_events)? Default: yes. */
@@ -75,6 +84,8 @@ export class AlertService {
       inhibitions: opts.inhibitions,
       sinks: opts.sinks,
       onSinkError: (err) => this.reportError(err),
+      stateStore: opts.stateStore,
+      onStateStoreError: (err) => this.reportError(new Error(`alert silences/acknowledgements store: ${err instanceof Error ? err.message : String(err)}`)),
     });
   }
 

@@ -366,6 +366,19 @@ export class Cache {
     return this.audit.appendDecision(decision, opts);
   }
 
+  /**
+   * Whether this cache holds decision `decisionId` as its own local, chained record (appendDecision,
+   * audit key `decision:<id>`) — with event type `type` ('approval' / 'rejection') when given. The
+   * sync uses it to skip the server copy of such a decision (ops.roman_events), so the decision is
+   * listed once. Two indexed lookups (audit_chain.entry_key is unique, records by id); read-only.
+   */
+  hasLocalDecision(decisionId: string, type?: string | null): boolean {
+    const row = this.stmt(
+      `SELECT r.type FROM audit_chain a JOIN records r ON r.id = a.record_id WHERE a.entry_key = ? AND r.origin = 'local' AND r.kind = 'decision'`,
+    ).get(`decision:${decisionId}`) as { type: string | null } | undefined;
+    return row !== undefined && (type === undefined || row.type === type);
+  }
+
   verifyAuditChain(): AuditVerification {
     return this.audit.verify();
   }

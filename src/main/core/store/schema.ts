@@ -133,6 +133,60 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX records_severity_ts ON records (severity, ts) WHERE severity <> 'info';
     `,
   },
+  {
+    version: 3,
+    description: 'alert silences and acknowledgements (alerting state that outlives a restart)',
+    // Written by CacheAlertStateStore (alert-state.ts). A silence keeps its row after it ends (an
+    // unsilenced one has expired_at set and ends_at moved to that moment) until it is a day old,
+    // so a restart shows it as expired instead of bringing it back. An acknowledgement belongs to
+    // one incident of an alert: starts_at is when that incident started; a new incident of the
+    // same fingerprint starts later and does not match.
+    sql: `
+      CREATE TABLE alert_silences (
+        id            TEXT    PRIMARY KEY,
+        matchers_json TEXT    NOT NULL,
+        starts_at     INTEGER NOT NULL,
+        ends_at       INTEGER NOT NULL,
+        comment       TEXT    NOT NULL DEFAULT '',
+        created_by    TEXT    NOT NULL DEFAULT '',
+        expired_at    INTEGER
+      ) WITHOUT ROWID;
+      CREATE INDEX alert_silences_ends ON alert_silences (ends_at);
+
+      CREATE TABLE alert_acks (
+        fingerprint TEXT    PRIMARY KEY,
+        acked_by    TEXT    NOT NULL,
+        acked_at    INTEGER NOT NULL,
+        starts_at   INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 4,
+    description: 'each decision listed once: drop server copies of decisions this cache holds as local chained records',
+    // Before this version the sync pulled the ops.roman_events row of a decision made on this
+    // desktop next to its local, audit-chained record, so the decision was listed twice. The sync
+    // now skips such rows (sync/pull.ts, SyncSource.decisionIdOf); this removes the copies already
+    // cached, with the same test: an approval/rejection row whose metadata.decision_id is chained
+    // here as 'decision:<id>' with the same type, and whose idempotency_key is absent or that id.
+    // Only unchained remote rows are deleted (the audit chain is untouched); the delete trigger
+    // keeps the full-text index in step; later overlap re-reads skip them again.
+    sql: `
+      DELETE FROM records WHERE id IN (
+        SELECT c.id
+          FROM (SELECT id, type,
+                       CASE WHEN json_valid(metadata) THEN json_extract(metadata, '$.decision_id') END AS decision_id,
+                       CASE WHEN json_valid(metadata) THEN json_extract(metadata, '$.idempotency_key') END AS idempotency_key
+                  FROM records
+                 WHERE remote_table = 'ops.roman_events' AND kind = 'decision' AND chain_seq IS NULL
+                   AND type IN ('approval', 'rejection')) c
+          JOIN audit_chain a ON a.entry_key = 'decision:' || c.decision_id
+          JOIN records l ON l.id = a.record_id AND l.origin = 'local' AND l.kind = 'decision' AND l.type = c.type
+         WHERE typeof(c.decision_id) = 'text' AND c.decision_id <> ''
+           AND (c.idempotency_key IS NULL OR c.idempotency_key = c.decision_id)
+      );
+    `,
+  },
 ];
 
 export const CACHE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -14,7 +14,9 @@
  * window are read again each pass: the price of never missing one.
  *
  * How nothing is duplicated. Re-read rows are ignored by the cache's unique (remote_table,
- * remote_id) index, so overlap, retries and resumption are free of duplicates.
+ * remote_id) index, so overlap, retries and resumption are free of duplicates. A decision made on
+ * this desktop is cached once, as its local audit-chained record: its server copy in
+ * ops.roman_events (delivered by push) is skipped (SyncSource.decisionIdOf).
  *
  * How a failure loses nothing. Each batch's rows and the cursor that covers them are written in the
  * same SQLite transaction, so after a dropped connection or a killed process the next pass resumes
@@ -133,6 +135,31 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 type Row = [id: string, ts: string, tsMs: number, severity: string | null, source: string | null, type: string | null, message: string, metadata: string];
+
+/**
+ * Leaves out the rows that are the server copy of a decision this cache already holds as its own
+ * local, audit-chained record (appendDecision, delivered by push): the local record is the one
+ * listed, so the decision appears once. The cursor still moves past them, and an overlap re-read
+ * skips them again. Decisions of other desktops have no local record here and are kept.
+ * Null when every row is kept (the usual case: no copy made).
+ */
+function withoutLocalDecisions(
+  cache: Cache,
+  decisionIdOf: NonNullable<SyncSource['decisionIdOf']>,
+  rows: readonly Row[],
+  records: readonly NewRecord[],
+): { records: NewRecord[]; rowIndex: number[]; skipped: number } | null {
+  let keep: number[] | null = null;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    const decisionId = decisionIdOf(r[5], r[7]);
+    const local = decisionId !== null && cache.hasLocalDecision(decisionId, r[5]);
+    if (local) keep ??= Array.from({ length: i }, (_, j) => j);
+    else keep?.push(i);
+  }
+  if (keep === null) return null;
+  return { records: keep.map((i) => records[i]), rowIndex: keep, skipped: rows.length - keep.length };
+}
 
 interface PullState {
   started: number;
@@ -315,9 +342,17 @@ async function pullPass(
       hw = { ts: last[1], id: last[0] };
       const next: SyncCursor = { v: CURSOR_VERSION, hw, horizon };
       const written = cache.transaction(() => {
-        const res = cache.insertRecords(records, { skipInvalid: true });
+        // Checked inside the write transaction, so it sees every local decision committed before.
+        const kept = src.decisionIdOf ? withoutLocalDecisions(cache, src.decisionIdOf, rows, records) : null;
+        const res = cache.insertRecords(kept ? kept.records : records, { skipInvalid: true });
         cache.setSyncCursor(src.remoteTable, JSON.stringify(next));
-        return res;
+        if (!kept) return res;
+        // Report against the rows as read (invalid indexes) and count the skipped copies as duplicates.
+        return {
+          ...res,
+          ignored: res.ignored + kept.skipped,
+          invalid: res.invalid.map((bad) => ({ ...bad, index: kept.rowIndex[bad.index] })),
+        };
       });
       const dt = performance.now() - t0;
       if (dt > state.longestBatchMs) state.longestBatchMs = dt;

@@ -28,6 +28,13 @@ export interface SyncSource {
   /** Used when the table has no source column. */
   defaultSource: string | null;
   kindOf(type: string | null): RecordKind;
+  /**
+   * Optional: the decision_id when a row (event type, metadata JSON text) is the server copy of a
+   * constitutional decision, else null. The pull skips such a row when this cache already holds
+   * the decision as its own local, audit-chained record, so each decision is listed once. Sources
+   * without it pay nothing per row.
+   */
+  decisionIdOf?: (type: string | null, metadata: string) => string | null;
 }
 
 export const SYSTEM_LOGS_SOURCE: SyncSource = {
@@ -64,7 +71,26 @@ export const ROMAN_EVENTS_SOURCE: SyncSource = {
     if (type !== null && (type === 'alert' || type.startsWith('alert.') || type.startsWith('alert_'))) return 'alert';
     return 'event';
   },
+  decisionIdOf: (type, metadata) => (type === 'approval' || type === 'rejection' ? decisionIdOfEvent(metadata) : null),
 };
+
+/**
+ * The decision an ops.roman_events row records: metadata.decision_id (db/events.ts writes the whole
+ * Decision as metadata), provided the row's idempotency_key (merged into the metadata by selectSql)
+ * is absent or that same id. A row keyed otherwise is another event that merely mentions a decision.
+ */
+export function decisionIdOfEvent(metadata: string): string | null {
+  let md: unknown;
+  try {
+    md = JSON.parse(metadata);
+  } catch {
+    return null;
+  }
+  if (!md || typeof md !== 'object' || Array.isArray(md)) return null;
+  const { decision_id: id, idempotency_key: key } = md as Record<string, unknown>;
+  if (typeof id !== 'string' || id === '') return null;
+  return key === undefined || key === null || key === id ? id : null;
+}
 
 /** Tables synced by default, in this order. */
 export const DEFAULT_SOURCES: readonly SyncSource[] = [ROMAN_EVENTS_SOURCE, SYSTEM_LOGS_SOURCE];

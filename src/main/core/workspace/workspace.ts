@@ -13,6 +13,7 @@ import type { Emit } from '../context';
 import { openPool, type RomanPool } from '../db/connection';
 import { initDatabase } from '../db/migrations';
 import { Cache } from '../store/cache';
+import { CacheAlertStateStore } from '../store/alert-state';
 import { cacheFileStem } from '../store/paths';
 import { pushOutbox, syncDatabase } from '../sync';
 import { startCacheMaintenance, type CacheMaintenance } from '../store/maintenance';
@@ -124,6 +125,8 @@ export class Workspace {
       discord: deps.discordWebhook ? { url: deps.discordWebhook } : undefined,
       config: deps.monthlyAiBudgetUsd ? { monthlyAiBudgetUsd: deps.monthlyAiBudgetUsd } : {},
       sinks: [{ record: (t) => this.recordAlertTransition(t) }],
+      // Silences and acknowledgements survive restarts and reopening, per watched database.
+      stateStore: new CacheAlertStateStore(this.cache),
       // Periodic work rides on the scheduler: sync (pull + outbox) and the entropy reading.
       extraJobs: [
         { name: 'sync', intervalMs: deps.syncIntervalMs ?? 30_000, run: async () => void (await this.syncNow()) },
