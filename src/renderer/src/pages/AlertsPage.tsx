@@ -10,6 +10,7 @@ import type { AlertInstance, AlertTransition, Matcher, NotifierHealth, NotifierS
 import type { AlertsListOutput } from '../../../shared/api/alerts';
 import { fmt } from '../components/charts';
 import { useLiveData, useNow } from '../components/charts/live';
+import { useWorkspace } from '../components/WorkspaceBar';
 import '../dashboard.css';
 
 const REFRESH_EVERY_MS = 10_000;
@@ -426,6 +427,10 @@ export function AlertsPage() {
   );
 
   const list = live.data;
+  const workspace = useWorkspace();
+  // Quiet is not the same as healthy: say so when the rules cannot read the database.
+  const unreachable =
+    workspace?.open === true && workspace.connection !== 'connected' && (workspace.offlineSince !== null || workspace.connection === 'down' || workspace.connection === 'reconnecting');
   const byFingerprint = new Map<string, string>();
   for (const a of list ? [...list.firing, ...list.pending, ...list.silenced, ...list.resolved] : []) byFingerprint.set(a.fingerprint, a.title);
   const titleOf = (fingerprint: string) => byFingerprint.get(fingerprint) ?? fingerprint;
@@ -445,6 +450,13 @@ export function AlertsPage() {
           Refresh
         </button>
       </header>
+      {unreachable ? (
+        <p className="error" role="alert" data-testid="alerts-db-unreachable">
+          The database does not answer{workspace.offlineSince ? ` since ${fmt.dateTime(workspace.offlineSince)}` : ''}: the rules cannot be evaluated, so
+          the alerts below are as of the last evaluation{list?.evaluatedAt ? ` (${fmt.clock(list.evaluatedAt)})` : ''} and new incidents cannot show up.
+          {workspace.lastError ? ` ${workspace.lastError}` : ''}
+        </p>
+      ) : null}
       {live.error && /is starting; try again/i.test(live.error.message) ? (
         <p className="banner-note" role="status">
           Connecting to the database… {live.error.message}
