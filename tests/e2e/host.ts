@@ -41,7 +41,10 @@ export async function startHost(extraArgs: string[] = [], env: NodeJS.ProcessEnv
       if (child.exitCode === null) {
         const exited = new Promise((ok) => child.once('exit', ok));
         child.kill('SIGTERM');
+        // The host must stop by itself within its own 10 s limit; never leave it behind.
+        const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
         await exited;
+        clearTimeout(killer);
       }
       rmSync(dataDir, { recursive: true, force: true });
     },

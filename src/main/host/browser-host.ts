@@ -146,6 +146,8 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       unsubscribe();
       for (const ws of sockets) ws.terminate();
       await new Promise<void>((ok) => wss.close(() => ok()));
+      // A browser keeps idle keep-alive connections open: close them, or close() waits for them.
+      server.closeAllConnections();
       await new Promise<void>((ok) => server.close(() => ok()));
     },
   };

@@ -40,7 +40,15 @@ async function main(): Promise<void> {
   if (values.json) process.stdout.write(JSON.stringify({ url: host.url, origin: host.origin }) + '\n');
   else process.stdout.write(`R.O.M.A.N. Desktop (browser host) is serving on loopback only:\n  ${host.url}\nPress Ctrl+C to stop.\n`);
 
+  let stopping = false;
   const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    // Close cleanly (sockets, then the workspace: pools, cache); never hang on the way out.
+    setTimeout(() => {
+      process.stderr.write('roman web: shutdown took more than 10 s; exiting\n');
+      process.exit(1);
+    }, 10_000).unref();
     void host.close().then(() => core.close()).finally(() => process.exit(0));
   };
   process.on('SIGINT', stop);
