@@ -49,11 +49,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of cores) await c.close();
-  server.closeAllConnections();
-  await new Promise<void>((ok) => server.close(() => ok()));
-  await db.drop();
-  rmSync(dir, { recursive: true, force: true });
+  try {
+    for (const c of cores) await c.close();
+    server.closeAllConnections();
+    await new Promise<void>((ok) => server.close(() => ok()));
+  } finally {
+    await db.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 describe('Discord webhook from Settings', () => {
