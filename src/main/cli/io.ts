@@ -24,3 +24,22 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/**
+ * Runs `roman <command> <subcommand> …`: the named subcommand with the remaining arguments; no
+ * subcommand prints the usage and exits 2, `help`/`--help`/`-h` prints it and exits 0, anything
+ * else is a usage error.
+ */
+export function runSubcommand(
+  io: CliIO,
+  usage: string,
+  subcommands: Record<string, (io: CliIO, args: string[]) => Promise<number>>,
+): Promise<number> {
+  const [sub, ...rest] = io.args;
+  if (sub !== undefined && Object.prototype.hasOwnProperty.call(subcommands, sub)) return subcommands[sub]!(io, rest);
+  if (sub === undefined || sub === 'help' || sub === '--help' || sub === '-h') {
+    io.stdout(usage + '\n');
+    return Promise.resolve(sub === undefined ? EXIT.invalid : EXIT.ok);
+  }
+  throw new UsageError(`unknown subcommand "${sub.slice(0, 40)}"\n${usage}`);
+}

@@ -5,7 +5,7 @@
  * a missing cache file.
  */
 import { parseArgs } from 'node:util';
-import { EXIT, UsageError, type CliCommand, type CliIO } from '../io';
+import { EXIT, UsageError, runSubcommand, type CliCommand, type CliIO } from '../io';
 import { openCacheForCli, selfTestPassed } from './events';
 
 const USAGE = 'usage: roman audit-log verify [--cache PATH | --db URL | --profile NAME] [--json]';
@@ -52,13 +52,5 @@ async function verify(io: CliIO, args: string[]): Promise<number> {
 
 export const command: CliCommand = {
   summary: 'verify the tamper-evident local audit trail: audit-log verify',
-  async run(io) {
-    const [sub, ...rest] = io.args;
-    if (sub === 'verify') return verify(io, rest);
-    if (sub === undefined || sub === 'help' || sub === '--help' || sub === '-h') {
-      io.stdout(USAGE + '\n');
-      return sub === undefined ? EXIT.invalid : EXIT.ok;
-    }
-    throw new UsageError(`unknown subcommand "${sub}"\n${USAGE}`);
-  },
+  run: (io) => runSubcommand(io, USAGE, { verify }),
 };

@@ -5,7 +5,7 @@
  *              --max-mb (chained audit records and undelivered outbox items are always kept).
  */
 import { parseArgs } from 'node:util';
-import { EXIT, UsageError, type CliCommand, type CliIO } from '../io';
+import { EXIT, UsageError, runSubcommand, type CliCommand, type CliIO } from '../io';
 import { openCacheForCli, selfTestPassed } from './events';
 
 const USAGE = `usage:
@@ -81,14 +81,5 @@ async function retention(io: CliIO, args: string[]): Promise<number> {
 
 export const command: CliCommand = {
   summary: 'upkeep of the local cache: cache check (integrity) | cache retention',
-  async run(io) {
-    const [sub, ...rest] = io.args;
-    if (sub === 'check') return check(io, rest);
-    if (sub === 'retention') return retention(io, rest);
-    if (sub === undefined || sub === 'help' || sub === '--help' || sub === '-h') {
-      io.stdout(USAGE + '\n');
-      return sub === undefined ? EXIT.invalid : EXIT.ok;
-    }
-    throw new UsageError(`unknown subcommand "${sub}"\n${USAGE}`);
-  },
+  run: (io) => runSubcommand(io, USAGE, { check, retention }),
 };

@@ -16,7 +16,7 @@ import { resolveCachePath } from '../../core/store/paths';
 import { parseTimeBound } from '../../core/store/query';
 import { systemClock } from '../../core/clock';
 import { runSelfTest } from '../../core/constitution/index';
-import { EXIT, UsageError, type CliCommand, type CliIO } from '../io';
+import { EXIT, UsageError, runSubcommand, type CliCommand, type CliIO } from '../io';
 
 const FILTER_OPTIONS = {
   severity: { type: 'string', multiple: true },
@@ -253,23 +253,5 @@ async function show(io: CliIO, args: string[]): Promise<number> {
 
 export const command: CliCommand = {
   summary: 'search, show and export the local cache (offline): events search|export|show',
-  async run(io) {
-    const [sub, ...rest] = io.args;
-    switch (sub) {
-      case 'search':
-        return search(io, rest);
-      case 'export':
-        return exportCmd(io, rest);
-      case 'show':
-        return show(io, rest);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        io.stdout(USAGE + '\n');
-        return sub === undefined ? EXIT.invalid : EXIT.ok;
-      default:
-        throw new UsageError(`unknown subcommand "${sub}"\n${USAGE}`);
-    }
-  },
+  run: (io) => runSubcommand(io, USAGE, { search, export: exportCmd, show }),
 };
