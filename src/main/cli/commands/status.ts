@@ -11,6 +11,7 @@ import { ConnectionConfigError, parseConnectionUrl, redactSecrets } from '../../
 import { openPool } from '../../core/db/connection';
 import { runSelfTest } from '../../core/constitution/index';
 import { systemClock } from '../../core/clock';
+import { discordWebhookFromEnv } from '../../core/notify/discord';
 import { buildSystemStatus, formatSystemStatus, unreachableStatus } from '../../core/monitoring/status';
 import { DEFAULT_THRESHOLDS, type SystemStatusReport } from '../../../shared/monitoring';
 
@@ -45,7 +46,7 @@ async function status(io: CliIO): Promise<number> {
       : parseBudget(io.env.ROMAN_AI_MONTHLY_BUDGET_USD || undefined, 'ROMAN_AI_MONTHLY_BUDGET_USD');
   const inputs = {
     selfTest: runSelfTest(),
-    discordConfigured: Boolean(io.env.ROMAN_DISCORD_WEBHOOK_URL),
+    discordConfigured: Boolean(discordWebhookFromEnv(io.env)),
     monthlyBudgetUsd,
   };
 

@@ -11,7 +11,7 @@ import { createAlerting } from '../../core/alerts';
 import { formatTransition } from '../../core/alerts/format';
 import { systemClock } from '../../core/clock';
 import { openPool } from '../../core/db/connection';
-import { redactWebhookUrl, validateWebhookUrl } from '../../core/notify/discord';
+import { discordWebhookFromEnv, redactWebhookUrl, validateWebhookUrl } from '../../core/notify/discord';
 import { EXIT, UsageError, type CliCommand, type CliIO } from '../io';
 import { parseBudget, requireDbUrl, requireSelfTest } from './alerts';
 
@@ -26,7 +26,7 @@ async function watch(io: CliIO): Promise<number> {
     allowPositionals: false,
   });
   const url = requireDbUrl(values.db ?? io.env.ROMAN_DB_URL, USAGE);
-  const webhook = values['discord-webhook'] ?? io.env.ROMAN_DISCORD_WEBHOOK ?? io.env.ROMAN_DISCORD_WEBHOOK_URL;
+  const webhook = values['discord-webhook'] ?? discordWebhookFromEnv(io.env);
   if (webhook) {
     try {
       validateWebhookUrl(webhook);

@@ -1,7 +1,7 @@
 /** Handlers of the settings domain: profiles, preferences and the secret store's status. */
 import type { HandlerRegistry } from './registry';
 import { DISCORD_WEBHOOK_SECRET, type Settings } from '../settings/settings';
-import { validateWebhookUrl } from '../notify/discord';
+import { discordWebhookFromEnv, validateWebhookUrl } from '../notify/discord';
 import { DomainError } from '../../../shared/result';
 import type { NotifierSettingsView } from '../../../shared/settings';
 import type { Workspaces } from '../workspace';
@@ -9,7 +9,7 @@ import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../../shared/monitorin
 
 export function notifierView(settings: Settings, env: NodeJS.ProcessEnv = process.env): NotifierSettingsView {
   const fromSettings = settings.hasSecret(DISCORD_WEBHOOK_SECRET);
-  const fromEnv = !!(env.ROMAN_DISCORD_WEBHOOK_URL ?? env.ROMAN_DISCORD_WEBHOOK);
+  const fromEnv = discordWebhookFromEnv(env) !== undefined;
   return { discord: { configured: fromSettings || fromEnv, source: fromSettings ? 'settings' : fromEnv ? 'environment' : null } };
 }
 

@@ -395,3 +395,8 @@ export function retryAfterMs(body: { retry_after?: unknown } | null, headers: He
   if (Number.isFinite(reset) && reset >= 0) return Math.ceil(reset * 1000);
   return 1000;
 }
+
+/** The Discord webhook given in the environment: ROMAN_DISCORD_WEBHOOK_URL, or ROMAN_DISCORD_WEBHOOK. */
+export function discordWebhookFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  return env.ROMAN_DISCORD_WEBHOOK_URL || env.ROMAN_DISCORD_WEBHOOK || undefined;
+}

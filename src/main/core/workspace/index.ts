@@ -11,6 +11,7 @@ import type { Clock } from '../clock';
 import type { Emit } from '../context';
 import type { DesktopNotifier } from '../notify/in-app';
 import { startSampleWorkspace, type SampleWorkspace } from '../sample/workspace';
+import { discordWebhookFromEnv } from '../notify/discord';
 import { DISCORD_WEBHOOK_SECRET, type Settings } from '../settings/settings';
 import { Workspace, type WorkspaceSpec } from './workspace';
 
@@ -114,7 +115,7 @@ export class Workspaces {
         clock: this.deps.clock,
         emit: this.deps.emit,
         desktop: prefs.desktopNotifications ? this.deps.desktop : undefined,
-        discordWebhook: this.deps.settings.getSecret(DISCORD_WEBHOOK_SECRET) ?? env.ROMAN_DISCORD_WEBHOOK_URL ?? env.ROMAN_DISCORD_WEBHOOK,
+        discordWebhook: this.deps.settings.getSecret(DISCORD_WEBHOOK_SECRET) ?? discordWebhookFromEnv(env),
         monthlyAiBudgetUsd: prefs.monthlyAiBudgetUsd,
         retentionDays: prefs.retentionDays,
         retentionMaxMb: prefs.retentionMaxMb,
