@@ -47,12 +47,11 @@ export function WorkspaceBar() {
         () => alive && setEntropy(null),
       );
     void load();
+    // The workspace measures the entropy every minute and pushes it: no polling of our own.
     const off = subscribe('monitoring.updated', (e) => e.entropy && alive && setEntropy(e.entropy));
-    const timer = setInterval(load, 60_000);
     return () => {
       alive = false;
       off();
-      clearInterval(timer);
     };
   }, [connected]);
 
