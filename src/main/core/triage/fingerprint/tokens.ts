@@ -1,0 +1,168 @@
+/**
+ * Tokens of a log message, with their variable parts masked — the first, generic stage of the
+ * fingerprinter (no per-system regular expressions: the same rules for every source).
+ *
+ * A message is split on whitespace. Each token keeps what is constant and masks what is a value:
+ *  - a segment (between delimiters such as `:`, `=`, `/`, `(`, `[`, `,`) that holds a digit is a
+ *    value: numbers, ids, hex, IPs, ports, versions, durations (`5012ms`), UUIDs, timestamps;
+ *    `blk_-1608` → `<*>`, `onExtend:1514038530000` → `onExtend:<*>`, `(uid=0)` → `(uid=<*>)`;
+ *  - the value of `key=value` is a value (`user=root` → `user=<*>`), and a quoted value with
+ *    spaces (`tag="View Lock",`) is one value;
+ *  - a unit after a number joins it (`5.2 KB` → `<*>`, `waited 30 s` → `waited <*>`), so a size
+ *    printed with and without its unit is the same pattern;
+ *  - day and month names, long hex strings, e-mail addresses and URLs are values.
+ * Everything else — including a word that is sometimes a value (a user name) — stays a word here;
+ * the template miner decides from evidence (the word before it, how many different values appear
+ * there and how often) whether that position is variable.
+ */
+
+export const WILDCARD = '<*>';
+
+const HAS_DIGIT = /[0-9]/;
+/** Characters that separate the segments of one token. `.`, `-` and `_` do not: `10.0.0.1`, `blk_-12`, `core.2275` stay one segment. */
+const SEGMENT_SPLIT = /([\s:=,;()[\]{}<>"'|/\\@#&?!*+])/;
+const UNITS = new Set([
+  'b', 'kb', 'mb', 'gb', 'tb', 'kib', 'mib', 'gib', 'tib',
+  'ms', 'us', 'µs', 'ns', 's', 'sec', 'secs', 'second', 'seconds', 'min', 'mins', 'minute', 'minutes',
+  'h', 'hr', 'hrs', 'hour', 'hours', 'day', 'days', '%', 'kbps', 'mbps', 'gbps', 'rpm', 'ops', 'rps',
+]);
+const DAY_MONTH = new Set([
+  'mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun',
+  'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday',
+  'jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec',
+  'january', 'february', 'march', 'april', 'june', 'july', 'august', 'september', 'october', 'november', 'december',
+]);
+const LONG_HEX = /^(0x)?[0-9a-f]{8,}$/i;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[a-z]{2,}$/i;
+const QUOTED_VALUE = /^([\w.$-]+)=(["'])(.*)\2([,;)\]}]*)$/;
+const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/** True when a token is (or holds) a masked value. */
+export function hasWildcard(token: string): boolean {
+  return token.includes(WILDCARD);
+}
+
+/** Letters of a token without its masked parts: two tokens with equal letters differ only in values. */
+export function letters(token: string): string {
+  return token.replaceAll(WILDCARD, '').replace(/[^A-Za-z]/g, '').toLowerCase();
+}
+
+function stripPunct(token: string): string {
+  return token.replace(/^[^A-Za-z0-9%µ]+|[^A-Za-z0-9%µ]+$/g, '');
+}
+
+function isUnit(token: string): boolean {
+  const core = stripPunct(token).toLowerCase();
+  if (!core) return false;
+  if (core === 'bytes' || core === 'byte') return false; // "N bytes sent": the word is part of the sentence
+  return UNITS.has(core);
+}
+
+/** Masks the digit-holding segments of a token (and the value of key=value). */
+function maskSegments(token: string): string {
+  const parts = token.split(SEGMENT_SPLIT);
+  let out = '';
+  let afterEquals = false;
+  for (const part of parts) {
+    if (part.length === 0) continue;
+    if (part.length === 1 && SEGMENT_SPLIT.test(part)) {
+      out += part;
+      afterEquals = part === '=';
+      continue;
+    }
+    if (afterEquals || HAS_DIGIT.test(part) || LONG_HEX.test(part)) {
+      // collapse "<*>:<*>" / "<*>,<*>" / "<*>.<*>" runs into one value (ip:port, lists of values)
+      if (out.endsWith(WILDCARD)) {
+        /* already a value right before: this segment joins it */
+      } else if (/<\*>[:,.]$/.test(out)) {
+        out = out.slice(0, -1);
+      } else {
+        out += WILDCARD;
+      }
+    } else {
+      out += part;
+    }
+    afterEquals = false;
+  }
+  return out;
+}
+
+/** The masked form of one raw token (before unit joining). */
+export function maskToken(token: string): string {
+  const quoted = QUOTED_VALUE.exec(token);
+  if (quoted) return `${quoted[1]}=${WILDCARD}${quoted[4]}`;
+  const hasDigit = HAS_DIGIT.test(token);
+  if (!hasDigit && !token.includes('=') && !token.includes('@') && !token.includes('://')) {
+    const core = stripPunct(token);
+    if (core && (DAY_MONTH.has(core.toLowerCase()) || LONG_HEX.test(core))) return token.replace(core, WILDCARD);
+    return token;
+  }
+  if (URL_LIKE.test(stripPunct(token)) || EMAIL.test(stripPunct(token))) {
+    const core = stripPunct(token);
+    return token.replace(core, WILDCARD);
+  }
+  return maskSegments(token);
+}
+
+/**
+ * Splits on whitespace, joining a `key="quoted value with spaces"` back into one token.
+ * At most `maxTokens` tokens are kept; the rest of a very long message is one trailing value.
+ */
+export function splitTokens(message: string, maxTokens = 120): string[] {
+  const raw = message.trim().split(/\s+/);
+  if (raw.length === 1 && raw[0] === '') return [];
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    let t = raw[i]!;
+    if (/^[\w.-]+="[^"]*$/.test(t)) {
+      let j = i + 1;
+      while (j < raw.length && j - i <= 8 && !raw[j]!.includes('"')) j++;
+      if (j < raw.length && j - i <= 8) {
+        t = raw.slice(i, j + 1).join(' ');
+        i = j;
+      }
+    }
+    out.push(t);
+  }
+  if (out.length > maxTokens) {
+    const head = out.slice(0, maxTokens - 1);
+    head.push(out.slice(maxTokens - 1).join(' '));
+    return head;
+  }
+  return out;
+}
+
+/** The masked tokens of a message; units following a value are folded into it. */
+export function maskMessage(message: string): string[] {
+  const raw = splitTokens(message);
+  const out: string[] = [];
+  for (const token of raw) {
+    const masked = maskToken(token);
+    const prev = out.length > 0 ? out[out.length - 1]! : undefined;
+    if (prev !== undefined && prev.endsWith(WILDCARD) && !HAS_DIGIT.test(token) && isUnit(token)) {
+      // "5.2 KB," → the value absorbs its unit, keeping the punctuation that follows it
+      const trailing = /[^A-Za-z0-9%µ]*$/.exec(token)?.[0] ?? '';
+      out[out.length - 1] = prev + trailing;
+      continue;
+    }
+    out.push(masked);
+  }
+  return out;
+}
+
+/** A dotted name ending in an ALL_CAPS constant (`android.intent.action.SCREEN_ON`): an enum value, not a variable. */
+export function isEnumConstant(token: string): boolean {
+  return /\.[A-Z][A-Z0-9]*_[A-Z0-9_]+\W*$|\.[A-Z]{2,}\W*$/.test(token);
+}
+
+/** Is this token a value by its look alone (a path, a dotted name, a quoted string, a masked value)? */
+export function looksVariable(token: string): boolean {
+  if (token === WILDCARD) return true;
+  if (/^\/[^\s/]|[^\s/]\/[^\s/]|\\|:\/\//.test(token)) return true; // paths and URLs
+  const core = stripPunct(token);
+  if (!core) return false;
+  if (/^["'].*["']$/.test(token.replace(/[,;:.)\]]+$/, '')) && token.length > 2) return true; // "quoted"
+  if (/^[A-Za-z_$][\w$-]*(\.[A-Za-z_$][\w$-]*){2,}$/.test(core)) return true; // dotted names a.b.c
+  if (/^[\w-]+(\.[\w-]+)+\.[a-z]{2,}$/i.test(core)) return true; // host names
+  return false;
+}
