@@ -21,17 +21,16 @@
  * id as an alias of the survivor (the older one) and the merge is recorded in `merges`.
  */
 import { createHash } from 'node:crypto';
-import { WILDCARD, hasWildcard, isEnumConstant, letters, looksVariable, maskMessage } from './tokens';
+import { WILDCARD, frameOf, hasWildcard, isEnumConstant, letters, looksVariable, maskMessage } from './tokens';
 
 /** Words after which the next word is a value ("for user root", "table customers"). */
 const VALUE_CUES = new Set([
   'user', 'users', 'username', 'account', 'login', 'host', 'hostname', 'domain', 'client', 'peer', 'instance',
   'node', 'server', 'file', 'filename', 'path', 'dir', 'directory', 'folder', 'table', 'database', 'db', 'schema',
-  'column', 'role', 'key', 'queue', 'topic', 'bucket', 'container', 'pod', 'namespace', 'service', 'job', 'task',
-  'process', 'thread', 'id', 'uid', 'pid', 'name', 'url', 'uri', 'ip', 'address', 'addr', 'email', 'tenant', 'org',
-  'organization', 'team', 'project', 'device', 'interface', 'port', 'group', 'channel', 'provider', 'endpoint',
-  'model', 'feature', 'customer', 'relation', 'index', 'function', 'extension', 'policy', 'constraint', 'branch',
-  'commit', 'image', 'volume', 'region', 'zone', 'cluster', 'session', 'token', 'plan', 'package', 'module', 'library',
+  'column', 'role', 'queue', 'topic', 'bucket', 'container', 'pod', 'namespace', 'uid', 'pid', 'url', 'uri', 'ip',
+  'address', 'addr', 'email', 'tenant', 'org', 'organization', 'project', 'device', 'interface', 'port', 'channel',
+  'provider', 'endpoint', 'customer', 'relation', 'index', 'function', 'extension', 'policy', 'constraint', 'branch',
+  'commit', 'image', 'volume', 'region', 'zone', 'cluster', 'package', 'module',
 ]);
 
 export interface TemplateRecord {
@@ -301,7 +300,7 @@ export class TemplateMiner {
       const plain = aw ? b : a;
       const masked = aw ? a : b;
       if (looksVariable(plain)) return 'var';
-      if (isPureValue(masked) && this.isCue(t.tokens, p)) return 'var';
+      if (isPureValue(masked) && (this.isCue(t.tokens, p) || (frameOf(masked) !== '_' && frameOf(masked) === frameOf(plain)))) return 'var';
       return 'word';
     }
     if (isEnumConstant(a) && isEnumConstant(b)) return 'word';
@@ -370,17 +369,15 @@ export class TemplateMiner {
         for (const t of active) {
           if (t.mergedInto) continue;
           const w = t.tokens[p]!;
-          if (hasWildcard(w)) continue;
+          if (w === WILDCARD || isPureValue(w)) continue;
           const key = t.tokens.map((x, i) => (i === p ? '' : x)).join(SHAPE_SEP);
           const g = groups.get(key);
           if (g) g.push(t);
           else groups.set(key, [t]);
         }
         for (const group of groups.values()) {
-          if (group.length < 3) continue;
-          const rare = group.filter((t) => t.count <= 2).length;
-          const cue = this.isCue(group[0]!.tokens, p);
-          if (!(cue || rare >= Math.max(2, Math.ceil(group.length / 2)))) continue;
+          if (group.length < 2) continue;
+          if (!this.positionIsValue(group, p)) continue;
           group.sort((a, b) => a.seq - b.seq);
           const survivor = group[0]!;
           survivor.tokens[p] = WILDCARD;
@@ -390,6 +387,25 @@ export class TemplateMiner {
       }
     }
     return made;
+  }
+
+  /**
+   * Whether a word position shared by several otherwise equal templates holds values:
+   *  - the word before it introduces a value ("user", "table", …);
+   *  - three or more different words, mostly lowercase names (user, service, process names) —
+   *    Capitalised and UPPER-CASE words are kept apart: they name states and verbs
+   *    ("VM Started" / "VM Stopped", "GET" / "POST", "NEW to INITED");
+   *  - four or more different words, at least half of them seen at most twice (a long tail).
+   */
+  private positionIsValue(group: Template[], p: number): boolean {
+    if (this.isCue(group[0]!.tokens, p)) return true;
+    const values = group.map((t) => letters(t.tokens[p]!) === '' ? t.tokens[p]! : t.tokens[p]!.replaceAll(WILDCARD, ''));
+    const distinct = new Set(values).size;
+    if (distinct < 3) return false;
+    const lowerish = values.filter((v) => /^[^A-Za-z]*[a-z]/.test(v) || /[._-]/.test(stripPunct(v))).length;
+    if (lowerish * 3 >= values.length * 2 && !values.some((v) => isEnumConstant(v))) return true;
+    const rare = group.filter((t) => t.count <= 2).length;
+    return distinct >= 4 && rare * 2 >= group.length;
   }
 
   /** Templates whose constant words are the same sequence, whatever their lengths. */

@@ -19,6 +19,8 @@
 export const WILDCARD = '<*>';
 
 const HAS_DIGIT = /[0-9]/;
+/** Letters with at most a little punctuation around them and no digit, `=`, `@`, `_` or `:` inside. */
+const PLAIN_WORD = /^[("'[]?[A-Za-z][A-Za-z-]*[)"'\],.;:!?]*$/;
 /** Characters that separate the segments of one token. `.`, `-` and `_` do not: `10.0.0.1`, `blk_-12`, `core.2275` stay one segment. */
 const SEGMENT_SPLIT = /([\s:=,;()[\]{}<>"'|/\\@#&?!*+])/;
 const UNITS = new Set([
@@ -33,6 +35,10 @@ const DAY_MONTH = new Set([
   'january', 'february', 'march', 'april', 'june', 'july', 'august', 'september', 'october', 'november', 'december',
 ]);
 const LONG_HEX = /^(0x)?[0-9a-f]{8,}$/i;
+/** `req_x8Kq2`, `cus_NffrFeUfNV2Hib`, `sess_abcdefgh`: a short lowercase prefix and an opaque id. */
+const PREFIXED_ID = /^[a-z]{2,6}_[A-Za-z0-9]{8,}$/;
+/** IPv6 (and MAC) addresses, also without a digit: `fe80::abcd`, `accd:beef::1`. */
+const IPV6 = /^[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7}(%\w+)?$/i;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[a-z]{2,}$/i;
 const QUOTED_VALUE = /^([\w.$-]+)=(["'])(.*)\2([,;)\]}]*)$/;
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -58,48 +64,85 @@ function isUnit(token: string): boolean {
   return UNITS.has(core);
 }
 
+const DELIMITERS = new Uint8Array(128);
+for (const c of ' \t:=,;()[]{}<>"\'|/\\@#&?!*+') DELIMITERS[c.charCodeAt(0)] = 1;
+
+function isHexLetterRun(token: string, from: number, to: number): boolean {
+  if (to - from < 8) return false;
+  for (let i = from; i < to; i++) {
+    const c = token.charCodeAt(i) | 0x20;
+    if (!((c >= 0x61 && c <= 0x66) || (c >= 0x30 && c <= 0x39))) return false;
+  }
+  return true;
+}
+
 /** Masks the digit-holding segments of a token (and the value of key=value). */
 function maskSegments(token: string): string {
-  const parts = token.split(SEGMENT_SPLIT);
   let out = '';
   let afterEquals = false;
-  for (const part of parts) {
-    if (part.length === 0) continue;
-    if (part.length === 1 && SEGMENT_SPLIT.test(part)) {
-      out += part;
-      afterEquals = part === '=';
+  let i = 0;
+  const n = token.length;
+  while (i < n) {
+    const code = token.charCodeAt(i);
+    if (code < 128 && DELIMITERS[code] === 1) {
+      out += token[i];
+      afterEquals = code === 61; // '='
+      i++;
       continue;
     }
-    if (afterEquals || HAS_DIGIT.test(part) || LONG_HEX.test(part)) {
+    let j = i;
+    let digit = false;
+    while (j < n) {
+      const c = token.charCodeAt(j);
+      if (c < 128 && DELIMITERS[c] === 1) break;
+      if (c >= 48 && c <= 57) digit = true;
+      j++;
+    }
+    if (afterEquals || digit || isHexLetterRun(token, i, j)) {
       // collapse "<*>:<*>" / "<*>,<*>" / "<*>.<*>" runs into one value (ip:port, lists of values)
       if (out.endsWith(WILDCARD)) {
-        /* already a value right before: this segment joins it */
-      } else if (/<\*>[:,.]$/.test(out)) {
+        /* a value right before: this segment joins it */
+      } else if (out.length > 3 && out.endsWith('>', out.length - 1) && /<\*>[:,.]$/.test(out)) {
         out = out.slice(0, -1);
       } else {
         out += WILDCARD;
       }
     } else {
-      out += part;
+      out += token.slice(i, j);
     }
     afterEquals = false;
+    i = j;
   }
   return out;
 }
 
 /** The masked form of one raw token (before unit joining). */
 export function maskToken(token: string): string {
-  const quoted = QUOTED_VALUE.exec(token);
-  if (quoted) return `${quoted[1]}=${WILDCARD}${quoted[4]}`;
+  if (PLAIN_WORD.test(token)) {
+    // the common case: a plain word, a value only when it is a day or month name
+    if (token.length <= 10) {
+      const core = stripPunct(token);
+      if (DAY_MONTH.has(core.toLowerCase())) return token.replace(core, WILDCARD);
+    } else if (token.length >= 8 && LONG_HEX.test(stripPunct(token))) {
+      return token.replace(stripPunct(token), WILDCARD);
+    }
+    return token;
+  }
+  if (token.includes('="') || token.includes("='")) {
+    const quoted = QUOTED_VALUE.exec(token);
+    if (quoted) return `${quoted[1]}=${WILDCARD}${quoted[4]}`;
+  }
   const hasDigit = HAS_DIGIT.test(token);
   if (!hasDigit && !token.includes('=') && !token.includes('@') && !token.includes('://')) {
     const core = stripPunct(token);
-    if (core && (DAY_MONTH.has(core.toLowerCase()) || LONG_HEX.test(core))) return token.replace(core, WILDCARD);
+    if (core && (DAY_MONTH.has(core.toLowerCase()) || LONG_HEX.test(core) || PREFIXED_ID.test(core) || (core.includes('::') && IPV6.test(core)))) {
+      return token.replace(core, WILDCARD);
+    }
     return token;
   }
-  if (URL_LIKE.test(stripPunct(token)) || EMAIL.test(stripPunct(token))) {
+  if (token.includes('://') || token.includes('@') || token.includes('::') || (token.match(/:/g)?.length ?? 0) >= 5) {
     const core = stripPunct(token);
-    return token.replace(core, WILDCARD);
+    if (URL_LIKE.test(core) || EMAIL.test(core) || IPV6.test(core)) return token.replace(core, WILDCARD);
   }
   return maskSegments(token);
 }
@@ -153,6 +196,11 @@ export function maskMessage(message: string): string[] {
 /** A dotted name ending in an ALL_CAPS constant (`android.intent.action.SCREEN_ON`): an enum value, not a variable. */
 export function isEnumConstant(token: string): boolean {
   return /\.[A-Z][A-Z0-9]*_[A-Z0-9_]+\W*$|\.[A-Z]{2,}\W*$/.test(token);
+}
+
+/** The punctuation around a token's letters and values: `(vdb):` and `(<*>):` share the frame `(_):`. */
+export function frameOf(token: string): string {
+  return token.replaceAll(WILDCARD, '_').replace(/[A-Za-z0-9_.-]+/g, '_');
 }
 
 /** Is this token a value by its look alone (a path, a dotted name, a quoted string, a masked value)? */
