@@ -350,7 +350,7 @@ export class TriageStore {
     const from = hourStart - (SPARK_HOURS - 1) * HOUR;
     const rows = this.db
       .prepare(
-        `SELECT p.root_id AS id, (o.ts - ?) / ${HOUR} AS bucket, count(*) AS n
+        `SELECT p.root_id AS id, CAST((o.ts - ?) / ${HOUR} AS INTEGER) AS bucket, count(*) AS n
            FROM triage_occurrences o JOIN triage_patterns p ON p.id = o.pattern_id
           WHERE o.ts >= ? AND p.root_id IN (SELECT value FROM json_each(?))
           GROUP BY p.root_id, bucket`,
@@ -480,7 +480,7 @@ export class TriageStore {
     if (!(toMs > fromMs) || !(bucketMs > 0) || (toMs - fromMs) / bucketMs > 1000) throw new TriageInputError('bad timeline window');
     const rows = this.db
       .prepare(
-        `SELECT (o.ts - ?) / ? AS b, count(*) AS n FROM triage_occurrences o JOIN triage_patterns p ON p.id = o.pattern_id
+        `SELECT CAST((o.ts - ?) / ? AS INTEGER) AS b, count(*) AS n FROM triage_occurrences o JOIN triage_patterns p ON p.id = o.pattern_id
           WHERE p.root_id = ? AND o.ts >= ? AND o.ts < ? GROUP BY b`,
       )
       .all(fromMs, bucketMs, root, fromMs, toMs) as { b: number; n: number }[];
