@@ -94,8 +94,10 @@ export interface RunOptions {
   startedBy: string;
   trigger?: 'manual' | 'automatic';
   patternId?: string | null;
-  /** Record the run in ops.roman_playbook_runs (default true; false when the table is absent is reported as runId null). */
+  /** Record the run in ops.roman_playbook_runs (default true; a missing table gives runId null). */
   record?: boolean;
+  /** Decides from the evaluated run whether to record it (auto-start: only when every action is non-destructive). */
+  shouldRecord?: (run: { proposed: ProposedAction[] }) => boolean;
   environment?: string;
 }
 
@@ -110,7 +112,7 @@ export async function runPlaybook(db: Queryable, name: string, opts: RunOptions)
   const checks = await pb.check(ctx);
   const proposed = await pb.actions(ctx, checks);
   let runId: string | null = null;
-  if (opts.record !== false && (await relationExists(db, RUNS))) {
+  if (opts.record !== false && (opts.shouldRecord?.({ proposed }) ?? true) && (await relationExists(db, RUNS))) {
     runId = randomUUID();
     await db.query(
       `INSERT INTO ${RUNS} (id, playbook, pattern_id, trigger, started_by, started_at, detection, checks, actions)
