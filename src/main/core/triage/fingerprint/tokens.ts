@@ -21,8 +21,6 @@ export const WILDCARD = '<*>';
 const HAS_DIGIT = /[0-9]/;
 /** Letters with at most a little punctuation around them and no digit, `=`, `@`, `_` or `:` inside. */
 const PLAIN_WORD = /^[("'[]?[A-Za-z][A-Za-z-]*[)"'\],.;:!?]*$/;
-/** Characters that separate the segments of one token. `.`, `-` and `_` do not: `10.0.0.1`, `blk_-12`, `core.2275` stay one segment. */
-const SEGMENT_SPLIT = /([\s:=,;()[\]{}<>"'|/\\@#&?!*+])/;
 const UNITS = new Set([
   'b', 'kb', 'mb', 'gb', 'tb', 'kib', 'mib', 'gib', 'tib',
   'ms', 'us', 'µs', 'ns', 's', 'sec', 'secs', 'second', 'seconds', 'min', 'mins', 'minute', 'minutes',
