@@ -5,7 +5,7 @@
  * measured success rates, and the guided six-step flow. Patterns come from the local cache, so the
  * page works offline; playbooks need the database and say so when it is unreachable.
  */
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { call } from '../api';
 import type { PatternDetail, PatternStatus, PatternSummary, PlaybookName, PlaybookRunReport, TriageSeverity } from '../../../shared/triage';
 import { PATTERN_STATUSES, TRIAGE_SEVERITIES } from '../../../shared/triage';
@@ -173,6 +173,16 @@ export function TriagePage() {
     { intervalMs: 30_000, events: ['triage.changed'] },
   );
   const playbooks = useLiveData(useCallback(() => call('triage.playbooks', {}), []), { intervalMs: 60_000, recoverOn: ['workspace.changed'] });
+
+  // a new filter is a new question: ask it now, not at the next refresh
+  const refreshPatterns = patterns.refresh;
+  useEffect(() => {
+    refreshPatterns();
+  }, [status, severity, text, since, refreshPatterns]);
+  const refreshDetail = detail.refresh;
+  useEffect(() => {
+    refreshDetail();
+  }, [selected, refreshDetail]);
 
   const changed = () => {
     patterns.refresh();
