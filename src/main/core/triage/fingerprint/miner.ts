@@ -84,6 +84,7 @@ interface Template {
 type Diff = 'eq' | 'var' | 'word';
 
 const SHAPE_SEP = '\u0001';
+const KEBAB_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)+$/;
 
 function stripPunct(token: string): string {
   return token.replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '').toLowerCase();
@@ -291,7 +292,8 @@ export class TemplateMiner {
     if (a === b) return 'eq';
     if (a === WILDCARD) {
       if (t.wordVar.has(p)) return 'var';
-      return hasWildcard(b) || looksVariable(b) ? 'var' : 'word';
+      // a slot that holds values also takes a name-like word there ("db-primary" among "web-1", "web-2")
+      return hasWildcard(b) || looksVariable(b) || KEBAB_NAME.test(stripPunct(b)) ? 'var' : 'word';
     }
     const aw = hasWildcard(a);
     const bw = hasWildcard(b);
@@ -392,7 +394,8 @@ export class TemplateMiner {
   /**
    * Whether a word position shared by several otherwise equal templates holds values:
    *  - the word before it introduces a value ("user", "table", …);
-   *  - three or more different words, mostly lowercase names (user, service, process names) —
+   *  - three or more different words, mostly lowercase names (user, service, process names), not in
+   *    the first position (which names the event: "boot (command 12)" / "halt (command 12)") —
    *    Capitalised and UPPER-CASE words are kept apart: they name states and verbs
    *    ("VM Started" / "VM Stopped", "GET" / "POST", "NEW to INITED");
    *  - four or more different words, at least half of them seen at most twice (a long tail).
@@ -402,10 +405,14 @@ export class TemplateMiner {
     const values = group.map((t) => letters(t.tokens[p]!) === '' ? t.tokens[p]! : t.tokens[p]!.replaceAll(WILDCARD, ''));
     const distinct = new Set(values).size;
     if (distinct < 3) return false;
+    // the first word of a message names the event (Drain's first layer): lowercase or not, it is
+    // a value only with a long tail of rare words (below)
     const lowerish = values.filter((v) => /^[^A-Za-z]*[a-z]/.test(v) || /[._-]/.test(stripPunct(v))).length;
-    if (lowerish * 3 >= values.length * 2 && !values.some((v) => isEnumConstant(v))) return true;
+    // …unless the first words are framed like names ("nginx.service:", "(root)", "[worker-3]")
+    const named = p > 0 || values.every((v) => /[.:_-]|^[([{]|[)\]}]:?$/.test(v));
+    if (named && lowerish * 3 >= values.length * 2 && !values.some((v) => isEnumConstant(v))) return true;
     const rare = group.filter((t) => t.count <= 2).length;
-    return distinct >= 4 && rare * 2 >= group.length;
+    return p > 0 ? distinct >= 4 && rare * 2 >= group.length : distinct >= 5 && rare * 4 >= group.length * 3;
   }
 
   /** Templates whose constant words are the same sequence, whatever their lengths. */

@@ -62,6 +62,13 @@ function isUnit(token: string): boolean {
   return UNITS.has(core);
 }
 
+/**
+ * A number that is part of a word is not a value: `ipv6`, `utf8`, `http2`, `x86_64`, `eth0`, `s3`,
+ * `md5`, `sha256`, `CI46`, `t761` (letters with a short number), unlike `cn142a7`, `blk_123456`.
+ */
+const WORD_WITH_NUMBER = /^(?:[A-Za-z]{2,}\d{1,2}|[A-Za-z]\d{1,3}(?:_\d{1,2})?|[A-Za-z]{2,}\d[A-Za-z]{1,3}\d?|[A-Za-z]{2,5}\d{3})$/;
+const EMPTY_BRACKETS = /^(\(\)|\[\]|\{\}|''|"")([,;:.]*)$/;
+
 const DELIMITERS = new Uint8Array(128);
 for (const c of ' \t:=,;()[]{}<>"\'|/\\@#&?!*+') DELIMITERS[c.charCodeAt(0)] = 1;
 
@@ -96,7 +103,7 @@ function maskSegments(token: string): string {
       if (c >= 48 && c <= 57) digit = true;
       j++;
     }
-    if (afterEquals || digit || isHexLetterRun(token, i, j)) {
+    if (afterEquals || (digit && !WORD_WITH_NUMBER.test(token.slice(i, j))) || isHexLetterRun(token, i, j)) {
       // collapse "<*>:<*>" / "<*>,<*>" / "<*>.<*>" runs into one value (ip:port, lists of values)
       if (out.endsWith(WILDCARD)) {
         /* a value right before: this segment joins it */
@@ -116,6 +123,8 @@ function maskSegments(token: string): string {
 
 /** The masked form of one raw token (before unit joining). */
 export function maskToken(token: string): string {
+  const empty = EMPTY_BRACKETS.exec(token);
+  if (empty) return `${empty[1]![0]}${WILDCARD}${empty[1]![1]}${empty[2]}`; // "()" is an empty value
   if (PLAIN_WORD.test(token)) {
     // the common case: a plain word, a value only when it is a day or month name
     if (token.length <= 10) {
