@@ -19,8 +19,6 @@
 export const WILDCARD = '<*>';
 
 const HAS_DIGIT = /[0-9]/;
-/** Letters with at most a little punctuation around them and no digit, `=`, `@`, `_` or `:` inside. */
-const PLAIN_WORD = /^[("'[]?[A-Za-z][A-Za-z-]*[)"'\],.;:!?]*$/;
 const UNITS = new Set([
   'b', 'kb', 'mb', 'gb', 'tb', 'kib', 'mib', 'gib', 'tib',
   'ms', 'us', 'µs', 'ns', 's', 'sec', 'secs', 'second', 'seconds', 'min', 'mins', 'minute', 'minutes',
@@ -122,18 +120,58 @@ function maskSegments(token: string): string {
 }
 
 /** The masked form of one raw token (before unit joining). */
+let coreStart = 0;
+let coreEnd = 0;
+
+/**
+ * Is the token a plain word — letters and hyphens, maybe wrapped in punctuation — with no digit,
+ * `=`, `@`, `_` or `:` inside? Leaves the bounds of its letters in coreStart/coreEnd.
+ */
+function isPlainWord(token: string): boolean {
+  const n = token.length;
+  let i = 0;
+  // leading punctuation: ( " ' [
+  while (i < n) {
+    const c = token.charCodeAt(i);
+    if (c === 40 || c === 34 || c === 39 || c === 91) i++;
+    else break;
+  }
+  if (i > 1 || i >= n) return false;
+  let c = token.charCodeAt(i) | 0x20;
+  if (c < 97 || c > 122) return false;
+  let j = i + 1;
+  for (; j < n; j++) {
+    const d = token.charCodeAt(j);
+    const l = d | 0x20;
+    if ((l >= 97 && l <= 122) || d === 45) continue;
+    break;
+  }
+  coreStart = i;
+  coreEnd = j;
+  // trailing punctuation: ) " ' ] , . ; : ! ?
+  for (; j < n; j++) {
+    c = token.charCodeAt(j);
+    if (c === 41 || c === 34 || c === 39 || c === 93 || c === 44 || c === 46 || c === 59 || c === 58 || c === 33 || c === 63) continue;
+    return false;
+  }
+  return true;
+}
+
 export function maskToken(token: string): string {
-  const empty = EMPTY_BRACKETS.exec(token);
-  if (empty) return `${empty[1]![0]}${WILDCARD}${empty[1]![1]}${empty[2]}`; // "()" is an empty value
-  if (PLAIN_WORD.test(token)) {
-    // the common case: a plain word, a value only when it is a day or month name
-    if (token.length <= 10) {
-      const core = stripPunct(token);
-      if (DAY_MONTH.has(core.toLowerCase())) return token.replace(core, WILDCARD);
-    } else if (token.length >= 8 && LONG_HEX.test(stripPunct(token))) {
-      return token.replace(stripPunct(token), WILDCARD);
+  if (isPlainWord(token)) {
+    // the common case: a plain word, a value only when it is a day or month name or long hex
+    const len = coreEnd - coreStart;
+    if (len >= 3 && len <= 9) {
+      const core = token.slice(coreStart, coreEnd);
+      if (DAY_MONTH.has(core.toLowerCase())) return token.slice(0, coreStart) + WILDCARD + token.slice(coreEnd);
+    } else if (len >= 8 && LONG_HEX.test(token.slice(coreStart, coreEnd))) {
+      return token.slice(0, coreStart) + WILDCARD + token.slice(coreEnd);
     }
     return token;
+  }
+  if (token.length <= 4) {
+    const empty = EMPTY_BRACKETS.exec(token);
+    if (empty) return `${empty[1]![0]}${WILDCARD}${empty[1]![1]}${empty[2]}`; // "()" is an empty value
   }
   if (token.includes('="') || token.includes("='")) {
     const quoted = QUOTED_VALUE.exec(token);
@@ -164,7 +202,7 @@ export function splitTokens(message: string, maxTokens = 120): string[] {
   const out: string[] = [];
   for (let i = 0; i < raw.length; i++) {
     let t = raw[i]!;
-    if (/^[\w.-]+="[^"]*$/.test(t)) {
+    if (t.includes('="') && /^[\w.-]+="[^"]*$/.test(t)) {
       let j = i + 1;
       while (j < raw.length && j - i <= 8 && !raw[j]!.includes('"')) j++;
       if (j < raw.length && j - i <= 8) {
