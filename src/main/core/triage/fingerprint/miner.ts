@@ -27,7 +27,7 @@ import { WILDCARD, frameOf, hasWildcard, isEnumConstant, letters, looksVariable,
 const VALUE_CUES = new Set([
   'user', 'users', 'username', 'account', 'login', 'host', 'hostname', 'domain', 'client', 'peer', 'instance',
   'node', 'server', 'file', 'filename', 'path', 'dir', 'directory', 'folder', 'table', 'database', 'db', 'schema',
-  'column', 'role', 'queue', 'topic', 'bucket', 'container', 'pod', 'namespace', 'uid', 'pid', 'url', 'uri', 'ip',
+  'name', 'column', 'role', 'queue', 'topic', 'bucket', 'container', 'pod', 'namespace', 'uid', 'pid', 'url', 'uri', 'ip',
   'address', 'addr', 'email', 'tenant', 'org', 'organization', 'project', 'device', 'interface', 'port', 'channel',
   'provider', 'endpoint', 'customer', 'relation', 'index', 'function', 'extension', 'policy', 'constraint', 'branch',
   'commit', 'image', 'volume', 'region', 'zone', 'cluster', 'package', 'module',
@@ -293,7 +293,7 @@ export class TemplateMiner {
     if (a === WILDCARD) {
       if (t.wordVar.has(p)) return 'var';
       // a slot that holds values also takes a name-like word there ("db-primary" among "web-1", "web-2")
-      return hasWildcard(b) || looksVariable(b) || KEBAB_NAME.test(stripPunct(b)) ? 'var' : 'word';
+      return hasWildcard(b) || looksVariable(b) || KEBAB_NAME.test(stripPunct(b)) || /[0-9]/.test(b) ? 'var' : 'word';
     }
     const aw = hasWildcard(a);
     const bw = hasWildcard(b);
@@ -302,6 +302,8 @@ export class TemplateMiner {
       const plain = aw ? b : a;
       const masked = aw ? a : b;
       if (looksVariable(plain)) return 'var';
+      // a word with a number ("bglio46") where others have values ("bglio559" → <*>)
+      if (isPureValue(masked) && /[0-9]/.test(plain)) return 'var';
       if (isPureValue(masked) && (this.isCue(t.tokens, p) || (frameOf(masked) !== '_' && frameOf(masked) === frameOf(plain)))) return 'var';
       return 'word';
     }

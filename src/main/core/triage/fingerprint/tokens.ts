@@ -62,9 +62,10 @@ function isUnit(token: string): boolean {
 
 /**
  * A number that is part of a word is not a value: `ipv6`, `utf8`, `http2`, `x86_64`, `eth0`, `s3`,
- * `md5`, `sha256`, `CI46`, `t761` (letters with a short number), unlike `cn142a7`, `blk_123456`.
+ * `md5`, `t761` (letters, some lowercase, with a short number), unlike `cn142a7`, `blk_123456`,
+ * `bglio559`, or the upper-case indexes `IRQ0`, `CPU3`, `U11`.
  */
-const WORD_WITH_NUMBER = /^(?:[A-Za-z]{2,}\d{1,2}|[A-Za-z]\d{1,3}(?:_\d{1,2})?|[A-Za-z]{2,}\d[A-Za-z]{1,3}\d?|[A-Za-z]{2,5}\d{3})$/;
+const WORD_WITH_NUMBER = /^(?=[^a-z]*[a-z])(?:[A-Za-z]{2,}\d{1,2}|[A-Za-z]\d{1,3}(?:_\d{1,2})?|[A-Za-z]{2,}\d[A-Za-z]{1,3}\d?)$/;
 const EMPTY_BRACKETS = /^(\(\)|\[\]|\{\}|''|"")([,;:.]*)$/;
 
 const DELIMITERS = new Uint8Array(128);
