@@ -21,7 +21,7 @@ const LINES = [
   '[instance: 0673dd71-34c5-4fbb-86c4-40623fbe45b4] VM Stopped (Lifecycle Event)',
 ];
 
-describe('roman triage fingerprint', () => {
+describe('roman triage fingerprint', { timeout: 120_000 }, () => {
   it('prints one fingerprint per input line, in input order, and nothing else on stdout (stdin)', () => {
     const r = roman(['triage', 'fingerprint', '-'], LINES.join('\n') + '\n');
     expect(r.status).toBe(0);
@@ -61,7 +61,7 @@ describe('roman triage fingerprint', () => {
   });
 });
 
-describe('roman triage patterns / playbook (real Postgres)', () => {
+describe('roman triage patterns / playbook (real Postgres)', { timeout: 180_000 }, () => {
   let tdb: TestDatabase;
   let cachePath: string;
   beforeAll(async () => {

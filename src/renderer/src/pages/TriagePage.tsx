@@ -38,7 +38,7 @@ function StatusPill({ p }: { p: Pick<PatternSummary, 'status' | 'overdue' | 'due
   );
 }
 
-function Detail({ detail, onChanged, onGuide }: { detail: PatternDetail; onChanged: () => void; onGuide: () => void }) {
+function Detail({ detail, onChanged, onGuide, onRunPlaybook }: { detail: PatternDetail; onChanged: () => void; onGuide: () => void; onRunPlaybook: (name: PlaybookName) => void }) {
   const [problem, setProblem] = useState<string | null>(null);
   const now = useNow();
   async function setStatus(status: Exclude<PatternStatus, 'regressed'>) {
@@ -106,7 +106,15 @@ function Detail({ detail, onChanged, onGuide }: { detail: PatternDetail; onChang
           </div>
         ))}
         <dt>Playbook</dt>
-        <dd>{detail.playbook ?? 'none matches'}</dd>
+        <dd>
+          {detail.playbook ? (
+            <button className="btn secondary" onClick={() => onRunPlaybook(detail.playbook!)} data-testid="detail-run-playbook">
+              Run {detail.playbook}
+            </button>
+          ) : (
+            'none matches'
+          )}
+        </dd>
         {detail.merges.length ? (
           <>
             <dt>Merged</dt>
@@ -319,7 +327,7 @@ export function TriagePage() {
         </section>
         <div className="dash-side">
           {selected && guided ? <GuidedTriage patternId={selected} onClose={() => setGuided(false)} onChanged={changed} /> : null}
-          {selected && !guided && detail.data ? <Detail detail={detail.data} onChanged={changed} onGuide={() => setGuided(true)} /> : null}
+          {selected && !guided && detail.data ? <Detail detail={detail.data} onChanged={changed} onGuide={() => setGuided(true)} onRunPlaybook={(n) => void runPlaybook(n)} /> : null}
           {selected && detail.error ? <p className="error">{detail.error.message}</p> : null}
           <PlaybookList playbooks={playbooks.data} error={playbooks.error ? `Playbooks need the database: ${playbooks.error.message}` : null} onRun={(n) => void runPlaybook(n)} runningName={running} />
           {runProblem ? <p className="error">{runProblem}</p> : null}

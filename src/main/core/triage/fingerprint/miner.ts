@@ -84,6 +84,7 @@ interface Template {
 type Diff = 'eq' | 'var' | 'word';
 
 const SHAPE_SEP = '\u0001';
+const SNAPSHOT_SHAPES = 20_000;
 const KEBAB_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)+$/;
 
 function stripPunct(token: string): string {
@@ -215,7 +216,8 @@ export class TemplateMiner {
         ...(t.mergedInto ? { mergedInto: t.mergedInto } : {}),
         createdAt: t.createdAt,
       })),
-      shapes: [...this.shapes.entries()],
+      // the newest shapes only: a shape not kept is matched again by comparison (same result)
+      shapes: [...this.shapes.entries()].slice(-SNAPSHOT_SHAPES),
       merges: [...this.mergeLog],
     };
   }
