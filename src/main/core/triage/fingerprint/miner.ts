@@ -75,6 +75,8 @@ interface Template {
   id: string;
   seq: number;
   tokens: string[];
+  /** tokens.join(' '), kept while the tokens do not change. */
+  text?: string;
   wordVar: Set<number>;
   count: number;
   mergedInto?: string;
@@ -94,6 +96,10 @@ function stripPunct(token: string): string {
 /** Only values and punctuation: `<*>`, `(<*>)`, `[<*>]`, `<*>,`. */
 function isPureValue(token: string): boolean {
   return hasWildcard(token) && letters(token) === '';
+}
+
+function textOf(t: Template): string {
+  return (t.text ??= t.tokens.join(' '));
 }
 
 export function templateId(tokens: string[]): string {
@@ -132,7 +138,7 @@ export class TemplateMiner {
     if (known !== undefined) {
       const root = this.root(known);
       root.count++;
-      return { id: root.id, template: root.tokens.join(' '), tokens, created: false };
+      return { id: root.id, template: textOf(root), tokens, created: false };
     }
     const best = this.bestCandidate(tokens);
     let created = false;
@@ -147,7 +153,7 @@ export class TemplateMiner {
     this.rememberShape(key, target.id);
     const root = this.root(target.id);
     root.count++;
-    return { id: root.id, template: root.tokens.join(' '), tokens, created };
+    return { id: root.id, template: textOf(root), tokens, created };
   }
 
   /** The pattern of a message without learning from it (undefined when no template fits). */
@@ -156,12 +162,12 @@ export class TemplateMiner {
     const known = this.shapes.get(tokens.join(SHAPE_SEP));
     if (known !== undefined) {
       const root = this.root(known);
-      return { id: root.id, template: root.tokens.join(' '), tokens, created: false };
+      return { id: root.id, template: textOf(root), tokens, created: false };
     }
     const best = this.bestCandidate(tokens);
     if (!best) return undefined;
     const root = this.root(best.template.id);
-    return { id: root.id, template: root.tokens.join(' '), tokens, created: false };
+    return { id: root.id, template: textOf(root), tokens, created: false };
   }
 
   /** Resolves an id (possibly merged away) to the id of its surviving pattern. */
@@ -259,6 +265,7 @@ export class TemplateMiner {
 
   private root(id: string): Template {
     let t = this.byId.get(id)!;
+    if (!t.mergedInto) return t;
     let guard = 0;
     while (t.mergedInto && guard++ < 1000) t = this.byId.get(t.mergedInto)!;
     return t;
@@ -352,6 +359,7 @@ export class TemplateMiner {
       if (a === WILDCARD) continue;
       if (!hasWildcard(a) || !hasWildcard(b)) t.wordVar.add(p);
       t.tokens[p] = WILDCARD;
+      t.text = undefined;
     }
   }
 
@@ -387,6 +395,7 @@ export class TemplateMiner {
           group.sort((a, b) => a.seq - b.seq);
           const survivor = group[0]!;
           survivor.tokens[p] = WILDCARD;
+          survivor.text = undefined;
           survivor.wordVar.add(p);
           for (const other of group.slice(1)) made.push(this.merge(survivor, other, 'word-position'));
         }

@@ -200,6 +200,7 @@ export function maskToken(token: string): string {
 export function splitTokens(message: string, maxTokens = 120): string[] {
   const raw = message.trim().split(/\s+/);
   if (raw.length === 1 && raw[0] === '') return [];
+  if (raw.length <= maxTokens && !message.includes('="')) return raw;
   const out: string[] = [];
   for (let i = 0; i < raw.length; i++) {
     let t = raw[i]!;
