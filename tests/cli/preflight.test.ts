@@ -1,0 +1,146 @@
+/**
+ * `npm test`'s preflight on a machine that lacks Chromium: runs the real `scripts/test.mjs` with a
+ * PATH and environment without one (nothing is uninstalled; every program is looked up on PATH) and
+ * checks what a new contributor reads and the exit code. `--no-install` and a PATH without apt-get
+ * make sure nothing is installed; `--preflight`, or only a blocked stage, runs no real suite.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+// @ts-expect-error -- plain ESM script without type declarations
+import { hostFacts, preflight } from '../../scripts/preflight.mjs';
+// @ts-expect-error -- plain ESM script without type declarations
+import { chromiumFix } from '../../scripts/preflight-fixes.mjs';
+import { REPO } from './run-roman';
+
+let dir: string;
+let emptyBin: string;
+let home: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'roman-preflight-'));
+  emptyBin = join(dir, 'bin-empty');
+  home = join(dir, 'home');
+  mkdirSync(emptyBin);
+  mkdirSync(home);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A machine without Chromium: an empty PATH, a HOME and Playwright folder without a downloaded browser. */
+function bareEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: emptyBin, HOME: home, PLAYWRIGHT_BROWSERS_PATH: join(dir, 'no-browsers'), NO_COLOR: '1' };
+  if (process.env.ROMAN_TEST_PG_URL) env.ROMAN_TEST_PG_URL = process.env.ROMAN_TEST_PG_URL;
+  return { ...env, ...extra };
+}
+
+function testMjs(args: string[], env: NodeJS.ProcessEnv) {
+  const r = spawnSync(process.execPath, ['scripts/test.mjs', ...args], { cwd: REPO, env, encoding: 'utf8', timeout: 120_000 });
+  const lines = r.stdout.trimEnd().split('\n');
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, last: lines[lines.length - 1] };
+}
+
+function executable(name: string, script: string): string {
+  const folder = mkdtempSync(join(dir, 'bin-'));
+  const path = join(folder, name);
+  writeFileSync(path, `#!/bin/sh\n${script}\n`);
+  chmodSync(path, 0o755);
+  return path;
+}
+
+describe('npm test preflight without Chromium', () => {
+  it('says in one block that Chromium is missing, where it looked, the command that installs it, and exits 1', () => {
+    const r = testMjs(['--preflight', '--no-install', 'e2e'], bareEnv());
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/✘ Chromium\s+not found: no chromium, chromium-browser, google-chrome/);
+    expect(r.stdout).toMatch(/Playwright's Chromium not downloaded/);
+    expect(r.stdout).toMatch(/→ e2e cannot run/);
+    expect(r.stdout).toContain('What is missing, and the command that installs it:');
+    // The exact command for this machine (apt-get on Debian, Playwright's download elsewhere).
+    const expected = (chromiumFix(hostFacts(bareEnv()), false) as { commands: string[] }).commands[0]!;
+    expect(r.stdout).toContain(`    ${expected}\n`);
+    expect(r.stdout).toContain('ROMAN_TEST_ALLOW_MISSING=e2e npm test');
+    expect(r.last).toBe('preflight: not run: e2e (no Chromium)');
+    // One block: the message is said once, before anything runs.
+    expect(r.stdout.match(/✘ Chromium/g)).toHaveLength(1);
+    expect(r.stdout).not.toContain('▶');
+  });
+
+  it('with CHROMIUM_PATH pointing at nothing, names that path and says how to fix it instead of looking elsewhere', () => {
+    const r = testMjs(['--preflight', '--no-install', 'e2e'], bareEnv({ CHROMIUM_PATH: join(dir, 'nowhere', 'chromium') }));
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`CHROMIUM_PATH=${join(dir, 'nowhere', 'chromium')}: no such file`);
+    expect(r.stdout).toMatch(/export CHROMIUM_PATH=\/path\/to\/chromium/);
+    expect(r.last).toBe('preflight: not run: e2e (CHROMIUM_PATH is not a Chromium)');
+  });
+
+  it('refuses a CHROMIUM_PATH that is not executable, does not start, or is not a Chromium', () => {
+    const plain = join(dir, 'plain-file');
+    writeFileSync(plain, 'not a program');
+    const failing = executable('chromium', 'echo "cannot open display" >&2; exit 3');
+    const other = executable('chromium', 'echo "Firefox 140.0"');
+    const cases: Array<[string, RegExp]> = [
+      [plain, /: not an executable file/],
+      [failing, /: does not start \(cannot open display\)/],
+      [other, /: is not a Chromium \(--version says "Firefox 140\.0"\)/],
+    ];
+    for (const [path, why] of cases) {
+      const r = testMjs(['--preflight', '--no-install', 'e2e'], bareEnv({ CHROMIUM_PATH: path }));
+      expect(r.status, path).toBe(1);
+      expect(r.stdout).toMatch(why);
+    }
+  });
+
+  it('finds a Chromium on PATH and hands its path to the suites', async () => {
+    const fake = executable('chromium-browser', 'echo "Chromium 999.0.1"');
+    const env = bareEnv({ PATH: `${emptyBin}:${join(fake, '..')}` });
+    const r = testMjs(['--preflight', '--no-install', 'e2e'], env);
+    expect(r.stdout).toContain(`✔ Chromium    ${fake} (Chromium 999.0.1)`);
+    expect(r.last).toBe('preflight: every requested suite can run');
+    expect(r.status).toBe(0);
+    // Playwright gets it as CHROMIUM_PATH (playwright.config.ts launches that executable).
+    const result = (await preflight({ root: REPO, stages: ['e2e'], env, install: false })) as { env: Record<string, string>; blocked: object };
+    expect(result.env).toEqual({ CHROMIUM_PATH: fake });
+    expect(result.blocked).toEqual({});
+  });
+
+  it('accepts the missing suite with ROMAN_TEST_ALLOW_MISSING=e2e: reported, exit 0', () => {
+    const r = testMjs(['--preflight', '--no-install', 'e2e'], bareEnv({ ROMAN_TEST_ALLOW_MISSING: 'e2e' }));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/→ e2e cannot run \(accepted by ROMAN_TEST_ALLOW_MISSING\)/);
+    expect(r.last).toBe('preflight: not run: e2e (accepted: no Chromium)');
+  });
+
+  it('a full run reports the suite as not run in the totals line — one failure, no build, no browser launch', () => {
+    const r = testMjs(['e2e'], bareEnv({ ROMAN_TEST_NO_INSTALL: '1' }));
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('✘ playwright (renderer in Chromium via the browser host): not run — no Chromium');
+    expect(r.stdout).not.toContain('▶ electron-vite build');
+    expect(r.stdout).not.toContain('▶ playwright');
+    expect(r.last).toBe('0 passed, 1 failed; not run: e2e (no Chromium)');
+    expect(r.last).toMatch(/^(\d+) passed, (\d+) failed(, (\d+) skipped)?/);
+
+    const accepted = testMjs(['e2e'], bareEnv({ ROMAN_TEST_NO_INSTALL: '1', ROMAN_TEST_ALLOW_MISSING: 'serial,e2e' }));
+    expect(accepted.status).toBe(0);
+    expect(accepted.last).toBe('0 passed, 0 failed; not run: e2e (accepted: no Chromium)');
+  });
+
+  it('refuses unknown stage names and unknown suites in ROMAN_TEST_ALLOW_MISSING (exit 2) instead of running nothing', () => {
+    const stage = testMjs(['--preflight', 'e2', '--no-install'], bareEnv());
+    expect(stage.status).toBe(2);
+    expect(stage.stderr).toContain('unknown stage "e2"');
+    const allow = testMjs(['--preflight', '--no-install', 'e2e'], bareEnv({ ROMAN_TEST_ALLOW_MISSING: 'e2e,playwright' }));
+    expect(allow.status).toBe(2);
+    expect(allow.stderr).toContain('ROMAN_TEST_ALLOW_MISSING names an unknown suite "playwright"');
+  });
+
+  it('a ROMAN_TEST_PG_URL that does not answer blocks the Postgres suites, with the password hidden', () => {
+    const r = testMjs(['--preflight', '--no-install', 'unit'], bareEnv({ ROMAN_TEST_PG_URL: 'postgres://postgres:hunter2@127.0.0.1:1/postgres' }));
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/✘ Postgres\s+ROMAN_TEST_PG_URL=postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/postgres does not answer/);
+    expect(r.stdout).not.toContain('hunter2');
+    expect(r.stdout).toMatch(/⚠ pg_dump\/pg_restore\s+pg_dump not on PATH; pg_restore not on PATH/);
+    expect(r.last).toBe('preflight: not run: unit (ROMAN_TEST_PG_URL does not answer)');
+  });
+});
