@@ -46,11 +46,11 @@ export function pgClientFix(facts, serverMajor) {
 
 /** A Postgres server the tests may create databases on. */
 export function postgresServerFix(facts, { explicit, shown, cluster }) {
-  if (explicit) return { commands: [`start the server at ${shown}, or: unset ROMAN_TEST_PG_URL   # then the local server (or the embedded engine) is used`] };
   const s = sudo(facts);
   if (facts.platform === 'linux' && facts.debianLike && cluster) {
     return { commands: [`${s}pg_ctlcluster --skip-systemctl-redirect ${cluster.version} ${cluster.name} start`] };
   }
+  if (explicit) return { commands: [`start the server at ${shown}, or: unset ROMAN_TEST_PG_URL   # then the local server (or the embedded engine) is used`] };
   const password = [
     `${facts.root ? 'runuser -u postgres --' : 'sudo -u postgres'} psql -c "ALTER ROLE postgres PASSWORD 'postgres'"`,
     'export ROMAN_TEST_PG_URL=postgres://postgres:postgres@127.0.0.1:5432/postgres',

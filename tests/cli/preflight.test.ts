@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // @ts-expect-error -- plain ESM script without type declarations
@@ -142,5 +143,101 @@ describe('npm test preflight without Chromium', () => {
     expect(r.stdout).not.toContain('hunter2');
     expect(r.stdout).toMatch(/⚠ pg_dump\/pg_restore\s+pg_dump not on PATH; pg_restore not on PATH/);
     expect(r.last).toBe('preflight: not run: unit (ROMAN_TEST_PG_URL does not answer)');
+  });
+});
+
+/**
+ * Installing without asking, as root on Debian. The machine's own apt-get and Postgres are never
+ * touched: apt-get, pg_lsclusters and pg_ctlcluster on PATH are stand-ins that log their arguments;
+ * the stand-in apt-get "installs" a Chromium and pg_dump/pg_restore into that PATH, and the stand-in
+ * pg_ctlcluster starts a real Postgres-protocol server (PGlite's pglite-server) on a free port.
+ */
+const facts = hostFacts(process.env) as { root: boolean; debianLike: boolean };
+const rootOnDebian = facts.root && facts.debianLike;
+
+describe.runIf(rootOnDebian)('npm test preflight as root on Debian (installs by itself)', () => {
+  function freePort(): Promise<number> {
+    return new Promise((ok, fail) => {
+      const srv = createServer();
+      srv.once('error', fail);
+      srv.listen(0, '127.0.0.1', () => {
+        const { port } = srv.address() as AddressInfo;
+        srv.close(() => ok(port));
+      });
+    });
+  }
+
+  async function standIns() {
+    const folder = mkdtempSync(join(dir, 'debian-'));
+    const bin = join(folder, 'bin');
+    mkdirSync(bin);
+    const log = join(folder, 'calls.log');
+    const port = await freePort();
+    const server = realpathSync(join(REPO, 'node_modules/.bin/pglite-server'));
+    const write = (name: string, body: string) => {
+      writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`);
+      chmodSync(join(bin, name), 0o755);
+    };
+    write(
+      'apt-get',
+      `echo "apt-get $* DEBIAN_FRONTEND=$DEBIAN_FRONTEND" >> ${log}
+if [ "$1" = install ]; then
+  for p in "$@"; do
+    case "$p" in
+      chromium) printf '#!/bin/sh\\necho "Chromium 999.0"\\n' > ${bin}/chromium; /bin/chmod +x ${bin}/chromium;;
+      postgresql-client-*) for t in pg_dump pg_restore; do printf '#!/bin/sh\\necho "%s (PostgreSQL) 99.1"\\n' $t > ${bin}/$t; /bin/chmod +x ${bin}/$t; done;;
+    esac
+  done
+fi`,
+    );
+    write('pg_lsclusters', `echo "15  main    ${port} down   postgres /var/lib/postgresql/15/main /var/log/postgresql/postgresql-15-main.log"`);
+    write('pg_ctlcluster', `echo "pg_ctlcluster $*" >> ${log}\n"${process.execPath}" "${server}" --port=${port} > ${folder}/pglite.log 2>&1 &\necho $! > ${folder}/pglite.pid`);
+    const stop = () => {
+      const pidFile = join(folder, 'pglite.pid');
+      if (existsSync(pidFile)) {
+        try {
+          process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGTERM');
+        } catch {
+          // already gone
+        }
+      }
+    };
+    const calls = () => (existsSync(log) ? readFileSync(log, 'utf8') : '');
+    return { bin, port, calls, stop, url: `postgres://postgres@127.0.0.1:${port}/postgres` };
+  }
+
+  it('starts the installed cluster that is down, installs Chromium and pg_dump of the server major with apt-get, then everything can run', async () => {
+    const s = await standIns();
+    try {
+      const r = testMjs(['--preflight', 'e2e', 'unit'], bareEnv({ PATH: s.bin, ROMAN_TEST_PG_URL: s.url }));
+      const calls = s.calls();
+      expect(calls).toContain('pg_ctlcluster --skip-systemctl-redirect 15 main start');
+      expect(calls).toContain('apt-get update -qq DEBIAN_FRONTEND=noninteractive');
+      expect(calls).toMatch(/apt-get install -y -qq chromium( fonts-noto-color-emoji)? postgresql-client-(\d+) DEBIAN_FRONTEND=noninteractive/);
+      const major = calls.match(/postgresql-client-(\d+)/)![1];
+      expect(r.stdout).toContain('• started PostgreSQL 15/main with pg_ctlcluster');
+      expect(r.stdout).toMatch(/• installed chromium .*postgresql-client-\d+ with apt-get/);
+      expect(r.stdout).toContain(`${join(s.bin, 'chromium')} (Chromium 999.0)`);
+      expect(r.stdout).toContain(`pg_dump 99.1, pg_restore 99.1 (server ${major})`);
+      expect(r.last).toBe('preflight: every requested suite can run');
+      expect(r.status).toBe(0);
+    } finally {
+      s.stop();
+    }
+  });
+
+  it('with --no-install touches nothing and says which commands would have done it', async () => {
+    const s = await standIns();
+    try {
+      const r = testMjs(['--preflight', '--no-install', 'e2e', 'unit'], bareEnv({ PATH: s.bin, ROMAN_TEST_PG_URL: s.url }));
+      expect(s.calls()).toBe('');
+      expect(r.status).toBe(1);
+      expect(r.stdout).toContain('    apt-get install -y chromium\n');
+      expect(r.stdout).toContain('    pg_ctlcluster --skip-systemctl-redirect 15 main start\n');
+      expect(r.stdout).toContain('automatic installation is off');
+      expect(r.last).toBe('preflight: not run: e2e (no Chromium), unit (ROMAN_TEST_PG_URL does not answer)');
+    } finally {
+      s.stop();
+    }
   });
 });
