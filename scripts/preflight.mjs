@@ -89,6 +89,10 @@ function firstLine(text) {
   return String(text).split('\n').find((l) => l.trim()) ?? '';
 }
 
+function lastLine(text) {
+  return firstLine(String(text).split('\n').reverse().join('\n'));
+}
+
 // ————— Chromium —————
 
 /** Whether path is a Chromium or Chrome that starts (`--version`), with its version. */
@@ -282,7 +286,7 @@ async function checkPostgres(env, facts, install, log) {
     if (install.enabled && facts.root && ctl) {
       log(`starting PostgreSQL ${cluster.version}/${cluster.name} (pg_ctlcluster)`);
       const r = runFor(ctl, ['--skip-systemctl-redirect', cluster.version, cluster.name, 'start'], env, 120_000);
-      probe = await waitForPostgres(url, 30);
+      probe = await waitForPostgres(url, 60);
       actions.push(`started PostgreSQL ${cluster.version}/${cluster.name} with pg_ctlcluster${r.ok ? '' : ` (${firstLine(r.err)})`}`);
     }
   }
@@ -404,6 +408,27 @@ async function checkAll(root, stages, env, facts, install, log) {
 }
 
 /**
+ * `apt-get update` then `apt-get install -y` of the packages, non-interactively; when one package
+ * cannot be had (e.g. no postgresql-client for that major in the configured repositories), the
+ * others are installed one by one so that one missing package does not block the rest.
+ */
+function aptInstall(apt, packages, env, log) {
+  const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
+  const actions = [];
+  log(`installing ${packages.join(' ')} (apt-get)`);
+  const update = runFor(apt, ['update', '-qq'], aptEnv, 600_000);
+  if (!update.ok) actions.push(`apt-get update failed (${lastLine(update.err)}); installing from the package lists already present`);
+  const all = runFor(apt, ['install', '-y', '-qq', ...packages], aptEnv, 1_200_000);
+  if (all.ok) return [...actions, `installed ${packages.join(' ')} with apt-get`];
+  if (packages.length === 1) return [...actions, `apt-get install ${packages[0]} failed: ${lastLine(all.err)}`];
+  for (const pkg of packages) {
+    const one = runFor(apt, ['install', '-y', '-qq', pkg], aptEnv, 1_200_000);
+    actions.push(one.ok ? `installed ${pkg} with apt-get` : `apt-get install ${pkg} failed: ${lastLine(one.err)}`);
+  }
+  return actions;
+}
+
+/**
  * Checks what `stages` need. With installation allowed, installs the missing apt packages once and
  * checks again. Returns the items, the blocked suites ({suite: reason}), what it did, and the
  * environment the suites should run with (e.g. CHROMIUM_PATH of the Chromium it found).
@@ -415,11 +440,7 @@ export async function preflight({ root, stages, env = process.env, install: allo
   const actions = items.flatMap((i) => i.actions ?? []);
   const packages = [...new Set(items.filter((i) => i.state !== 'ok').flatMap((i) => i.apt ?? []))];
   if (install.enabled && packages.length) {
-    const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
-    log(`installing ${packages.join(' ')} (apt-get)`);
-    const update = runFor(facts.apt, ['update', '-qq'], aptEnv, 600_000);
-    const r = update.ok ? runFor(facts.apt, ['install', '-y', '-qq', ...packages], aptEnv, 1_200_000) : update;
-    actions.push(r.ok ? `installed ${packages.join(' ')} with apt-get` : `apt-get install ${packages.join(' ')} failed: ${firstLine(r.err.split('\n').reverse().join('\n'))}`);
+    actions.push(...aptInstall(facts.apt, packages, env, log));
     items = await checkAll(root, stages, env, facts, install, log);
     actions.push(...items.flatMap((i) => i.actions ?? []));
   }

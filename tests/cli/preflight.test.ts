@@ -37,7 +37,7 @@ function bareEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 function testMjs(args: string[], env: NodeJS.ProcessEnv) {
-  const r = spawnSync(process.execPath, ['scripts/test.mjs', ...args], { cwd: REPO, env, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, ['scripts/test.mjs', ...args], { cwd: REPO, env, encoding: 'utf8', timeout: 200_000 });
   const lines = r.stdout.trimEnd().split('\n');
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, last: lines[lines.length - 1] };
 }
@@ -50,7 +50,7 @@ function executable(name: string, script: string): string {
   return path;
 }
 
-describe('npm test preflight without Chromium', () => {
+describe('npm test preflight without Chromium', { timeout: 120_000 }, () => {
   it('says in one block that Chromium is missing, where it looked, the command that installs it, and exits 1', () => {
     const r = testMjs(['--preflight', '--no-install', 'e2e'], bareEnv());
     expect(r.status).toBe(1);
@@ -155,7 +155,7 @@ describe('npm test preflight without Chromium', () => {
 const facts = hostFacts(process.env) as { root: boolean; debianLike: boolean };
 const rootOnDebian = facts.root && facts.debianLike;
 
-describe.runIf(rootOnDebian)('npm test preflight as root on Debian (installs by itself)', () => {
+describe.runIf(rootOnDebian)('npm test preflight as root on Debian (installs by itself)', { timeout: 240_000 }, () => {
   function freePort(): Promise<number> {
     return new Promise((ok, fail) => {
       const srv = createServer();
@@ -167,7 +167,7 @@ describe.runIf(rootOnDebian)('npm test preflight as root on Debian (installs by 
     });
   }
 
-  async function standIns() {
+  async function standIns(options: { noPgClientPackage?: boolean } = {}) {
     const folder = mkdtempSync(join(dir, 'debian-'));
     const bin = join(folder, 'bin');
     mkdirSync(bin);
@@ -181,6 +181,7 @@ describe.runIf(rootOnDebian)('npm test preflight as root on Debian (installs by 
     write(
       'apt-get',
       `echo "apt-get $* DEBIAN_FRONTEND=$DEBIAN_FRONTEND" >> ${log}
+${options.noPgClientPackage ? `case "$*" in *postgresql-client-*) echo "E: Unable to locate package postgresql-client-99" >&2; exit 100;; esac` : ''}
 if [ "$1" = install ]; then
   for p in "$@"; do
     case "$p" in
@@ -191,7 +192,15 @@ if [ "$1" = install ]; then
 fi`,
     );
     write('pg_lsclusters', `echo "15  main    ${port} down   postgres /var/lib/postgresql/15/main /var/log/postgresql/postgresql-15-main.log"`);
-    write('pg_ctlcluster', `echo "pg_ctlcluster $*" >> ${log}\n"${process.execPath}" "${server}" --port=${port} > ${folder}/pglite.log 2>&1 &\necho $! > ${folder}/pglite.pid`);
+    // Like the real one, returns once the server accepts connections (or gives up after 120 s).
+    write(
+      'pg_ctlcluster',
+      `echo "pg_ctlcluster $*" >> ${log}
+"${process.execPath}" "${server}" --port=${port} > ${folder}/pglite.log 2>&1 &
+echo $! > ${folder}/pglite.pid
+for i in $(/usr/bin/seq 1 240); do /bin/grep -q listening ${folder}/pglite.log && exit 0; /bin/sleep 0.5; done
+exit 1`,
+    );
     const stop = () => {
       const pidFile = join(folder, 'pglite.pid');
       if (existsSync(pidFile)) {
@@ -219,6 +228,23 @@ fi`,
       expect(r.stdout).toMatch(/• installed chromium .*postgresql-client-\d+ with apt-get/);
       expect(r.stdout).toContain(`${join(s.bin, 'chromium')} (Chromium 999.0)`);
       expect(r.stdout).toContain(`pg_dump 99.1, pg_restore 99.1 (server ${major})`);
+      expect(r.last).toBe('preflight: every requested suite can run');
+      expect(r.status).toBe(0);
+    } finally {
+      s.stop();
+    }
+  });
+
+  it('when one package cannot be had, installs the others one by one and says which failed', async () => {
+    const s = await standIns({ noPgClientPackage: true });
+    try {
+      const r = testMjs(['--preflight', 'e2e', 'unit'], bareEnv({ PATH: s.bin, ROMAN_TEST_PG_URL: s.url }));
+      expect(r.stdout).toContain('• installed chromium with apt-get');
+      expect(r.stdout).toMatch(/• apt-get install postgresql-client-\d+ failed: E: Unable to locate package/);
+      expect(r.stdout).toMatch(/✔ Chromium\s+\S+chromium \(Chromium 999\.0\)/);
+      expect(r.stdout).toMatch(/⚠ pg_dump\/pg_restore\s+pg_dump not on PATH/);
+      expect(r.stdout).toMatch(/ {4}apt-get install -y postgresql-client-\d+\n/);
+      // Missing pg_dump degrades the unit suite (its backup tests fail) without blocking it.
       expect(r.last).toBe('preflight: every requested suite can run');
       expect(r.status).toBe(0);
     } finally {
