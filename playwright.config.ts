@@ -2,8 +2,9 @@ import { defineConfig } from '@playwright/test';
 
 /**
  * End-to-end tests of the real renderer in Debian's Chromium, served by the loopback browser host
- * (the same core and contract the Electron app uses). Chromium comes from apt (see .ci/run);
- * Playwright never downloads a browser here.
+ * (the same core and contract the Electron app uses). The browser is CHROMIUM_PATH — `npm test`'s
+ * preflight (scripts/preflight.mjs) sets it to the Chromium it found or installed — else Debian's
+ * /usr/bin/chromium. Playwright never downloads a browser by itself.
  */
 export default defineConfig({
   testDir: 'tests/e2e',
