@@ -14,6 +14,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { TemplateMiner, fingerprintBatch, groupingAccuracy } from '../src/main/core/triage/fingerprint';
 
@@ -49,7 +50,7 @@ function accuracyOf(dir: string): { systems: Record<string, { messages: number; 
   return { systems, average: Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 1000) / 1000 };
 }
 
-function throughput(): { messages: number; minerPerSecond: number; baselinePerSecond: number; ratio: number; templates: number } {
+function throughput(): { messages: number; minerPerSecond: number; minerPerCpuSecond: number; baselinePerSecond: number; ratio: number; templates: number } {
   const base = readdirSync(CORPUS).filter((f) => f.endsWith('.tsv')).flatMap((f) => readTsv(join(CORPUS, f)).messages);
   // fresh values each round, so the shape cache is exercised like production (not one hit per line)
   const messages: string[] = new Array(MESSAGES);
@@ -60,13 +61,18 @@ function throughput(): { messages: number; minerPerSecond: number; baselinePerSe
   const baselineMs = performance.now() - t;
   const miner = new TemplateMiner();
   t = performance.now();
+  const cpu = process.cpuUsage();
   for (const m of messages) miner.learn(m);
   miner.consolidate();
   const minerMs = performance.now() - t;
+  const used = process.cpuUsage(cpu);
+  const cpuMs = (used.user + used.system) / 1000;
   if (sink < 0) log('impossible');
   const minerPerSecond = Math.round(MESSAGES / (minerMs / 1000));
   const baselinePerSecond = Math.round(MESSAGES / (baselineMs / 1000));
-  return { messages: MESSAGES, minerPerSecond, baselinePerSecond, ratio: Math.round((minerPerSecond / baselinePerSecond) * 100) / 100, templates: miner.patterns().length };
+  // CPU time too: on a shared machine wall time includes waiting for a core
+  const minerPerCpuSecond = Math.round(MESSAGES / (cpuMs / 1000));
+  return { messages: MESSAGES, minerPerSecond, minerPerCpuSecond, baselinePerSecond, ratio: Math.round((minerPerSecond / baselinePerSecond) * 100) / 100, templates: miner.patterns().length };
 }
 
 log('grouping accuracy on the committed corpus');
@@ -80,7 +86,7 @@ process.stdout.write(
     {
       corpus,
       loghub: loghub ?? { skipped: `no benchmark files in ${LOGHUB}` },
-      throughput: { ...speed, target: 50_000, meetsTarget: speed.minerPerSecond >= 50_000 },
+      throughput: { ...speed, target: 50_000, meetsTarget: speed.minerPerSecond >= 50_000, loadAverage1m: Math.round(loadavg()[0] * 10) / 10 },
     },
     null,
     2,
