@@ -169,3 +169,15 @@ describe('playbooks with incidents in the data', () => {
     await expect(recordOutcome(pool, runs[0]!.id, 'fixed_by_magic', { now: NOW })).rejects.toThrow(/unknown outcome/);
   });
 });
+
+describe('playbook names', () => {
+  it('accepts the manual titles in kebab-case and short names, refuses others', async () => {
+    const { playbookOf } = await import('../../../src/main/core/triage/playbooks');
+    expect(playbookOf('database-connection-failures').name).toBe('db_connection_failures');
+    expect(playbookOf('RLS').name).toBe('rls_violations');
+    expect(playbookOf('stripe-webhook').name).toBe('stripe_webhook');
+    expect(playbookOf('api-rate-limit').name).toBe('api_rate_limit');
+    expect(playbookOf('deployment failures').name).toBe('deployment_failures');
+    expect(() => playbookOf('restart everything')).toThrow(/unknown playbook/);
+  });
+});

@@ -46,11 +46,38 @@ export class PlaybookError extends Error {
   }
 }
 
+/** Other spellings people use for the manual's five workflows (kebab-case, the manual's titles, short names). */
+const ALIASES: Record<string, PlaybookName> = {
+  database_connection_failures: 'db_connection_failures',
+  database_connection_failure: 'db_connection_failures',
+  db_connection_failure: 'db_connection_failures',
+  db_connection: 'db_connection_failures',
+  connection_failures: 'db_connection_failures',
+  rls: 'rls_violations',
+  rls_violation: 'rls_violations',
+  rls_policy_violations: 'rls_violations',
+  rls_policy_violation: 'rls_violations',
+  rate_limit: 'api_rate_limit',
+  rate_limits: 'api_rate_limit',
+  api_rate_limit_exceeded: 'api_rate_limit',
+  api_rate_limits: 'api_rate_limit',
+  stripe: 'stripe_webhook',
+  stripe_webhooks: 'stripe_webhook',
+  stripe_webhook_verification: 'stripe_webhook',
+  stripe_webhook_verification_failed: 'stripe_webhook',
+  deployment: 'deployment_failures',
+  deployments: 'deployment_failures',
+  deployment_failure: 'deployment_failures',
+};
+
+/** The playbook of a name (its own, or one of the other spellings); unknown names are refused. */
 export function playbookOf(name: string): Playbook {
-  if (!(PLAYBOOK_NAMES as readonly string[]).includes(name)) {
+  const key = name.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const resolved = (PLAYBOOK_NAMES as readonly string[]).includes(key) ? (key as PlaybookName) : ALIASES[key];
+  if (!resolved) {
     throw new PlaybookError(`unknown playbook "${name.slice(0, 60)}"; the playbooks are ${PLAYBOOK_NAMES.join(', ')}`);
   }
-  return PLAYBOOKS[name as PlaybookName];
+  return PLAYBOOKS[resolved];
 }
 
 import { PLAYBOOK_RUNS_TABLE as RUNS } from './schema';
