@@ -13,6 +13,7 @@ import { monitoringInputs, type MonitoringOutputs, type MonitoringEvents } from 
 import { alertsInputs, type AlertsOutputs, type AlertsEvents } from './api/alerts';
 import { settingsInputs, type SettingsOutputs, type SettingsEvents } from './api/settings';
 import { workspaceInputs, type WorkspaceOutputs, type WorkspaceEvents } from './api/workspace';
+import { triageInputs, type TriageOutputs, type TriageEvents } from './api/triage';
 import type { Result } from './result';
 
 export const handlerInputs = {
@@ -22,6 +23,7 @@ export const handlerInputs = {
   ...alertsInputs,
   ...settingsInputs,
   ...workspaceInputs,
+  ...triageInputs,
 } as const;
 
 export type HandlerName = keyof typeof handlerInputs & keyof HandlerOutputs;
@@ -29,11 +31,11 @@ export type HandlerInput<K extends HandlerName> = z.input<(typeof handlerInputs)
 export type HandlerParsedInput<K extends HandlerName> = z.output<(typeof handlerInputs)[K]>;
 
 export interface HandlerOutputs
-  extends ConstitutionOutputs, StoreOutputs, MonitoringOutputs, AlertsOutputs, SettingsOutputs, WorkspaceOutputs {}
+  extends ConstitutionOutputs, StoreOutputs, MonitoringOutputs, AlertsOutputs, SettingsOutputs, WorkspaceOutputs, TriageOutputs {}
 export type HandlerOutput<K extends HandlerName> = HandlerOutputs[K];
 
 /** Events the core pushes to every window (and every browser-host socket). */
-export interface PushEvents extends StoreEvents, MonitoringEvents, AlertsEvents, SettingsEvents, WorkspaceEvents {
+export interface PushEvents extends StoreEvents, MonitoringEvents, AlertsEvents, SettingsEvents, WorkspaceEvents, TriageEvents {
   'core.status': { selfTestPassed: boolean; message: string };
 }
 export type PushEventName = keyof PushEvents;

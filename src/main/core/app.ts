@@ -12,6 +12,7 @@ import { registerStoreHandlers } from './api/store';
 import { registerMonitoringHandlers } from './api/monitoring';
 import { registerAlertsHandlers } from './api/alerts';
 import { registerWorkspaceHandlers } from './api/workspace';
+import { registerTriageHandlers } from './api/triage';
 import { runSelfTest } from './constitution';
 import { measureSystemEntropy } from './monitoring';
 import { systemClock, type Clock } from './clock';
@@ -126,6 +127,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
   });
   registerAlertsHandlers(registry, { alerts: () => workspaces.open?.alerts ?? null });
+  registerTriageHandlers(registry, {
+    cache: () => workspaces.require().cache,
+    db: () => workspaces.open?.db.pool ?? null,
+    environment: () => workspaces.open?.spec.environment,
+  });
 
   const start = options.workspace ?? 'default';
   if (start !== 'none') {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
-import { initDatabase } from '../../../src/main/core/db/migrations';
+import { MIGRATIONS, initDatabase } from '../../../src/main/core/db/migrations';
 
 const dbs: TestDatabase[] = [];
 const pools: pg.Pool[] = [];
@@ -53,7 +53,7 @@ describe('initDatabase on an empty database', () => {
     ]);
     expect(await columns(pool, 'ops', 'roman_events')).toContain('idempotency_key');
     const migrations = await pool.query('select version, name, checksum, applied_at from ops.roman_migrations order by version');
-    expect(migrations.rows.map((r) => r.version)).toEqual([1, 2]);
+    expect(migrations.rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(migrations.rows.every((r) => /^[0-9a-f]{64}$/.test(r.checksum))).toBe(true);
   });
 
@@ -65,7 +65,7 @@ describe('initDatabase on an empty database', () => {
       expect.arrayContaining(['table public.system_logs', 'trigger roman_signals_notify on public.system_logs']),
     );
     const n = await pool.query('select count(*)::int as n from ops.roman_migrations');
-    expect(n.rows[0].n).toBe(2);
+    expect(n.rows[0].n).toBe(MIGRATIONS.length);
   });
 
   it('rejects invalid severities in the system_logs it created', async () => {
@@ -162,7 +162,7 @@ describe('initDatabase from two apps at once', () => {
     expect(createdTables).toHaveLength(1);
     expect([a.created.length, b.created.length].sort((x, y) => x - y)[0]).toBe(0);
     const n = await pool.query('select count(*)::int as n from ops.roman_migrations');
-    expect(n.rows[0].n).toBe(2);
+    expect(n.rows[0].n).toBe(MIGRATIONS.length);
   });
 });
 

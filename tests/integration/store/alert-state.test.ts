@@ -55,9 +55,9 @@ const silence: Silence = {
 };
 
 describe('cache schema version 3: alert silences and acknowledgements', () => {
-  it('is migration 3, right after the previous schema version, and the versions stay consecutive', () => {
+  it('is migration 3, and the versions only ever increase (each issue has its own range, gaps are fine)', () => {
     expect(MIGRATIONS.find((m) => m.sql.includes('CREATE TABLE alert_silences'))?.version).toBe(3);
-    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+    expect(MIGRATIONS.map((m) => m.version)).toEqual([...new Set(MIGRATIONS.map((m) => m.version))].sort((a, b) => a - b));
     expect(CACHE_SCHEMA_VERSION).toBeGreaterThanOrEqual(3);
   });
 

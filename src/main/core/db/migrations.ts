@@ -15,6 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { PLAYBOOK_RUNS_SQL } from '../triage/playbooks/schema';
 import {
   AI_USAGE_LOGS,
   ROMAN_EVENTS,
@@ -111,6 +112,8 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: [createTableSql(ROMAN_EVENTS), createTableSql(SYSTEM_HEALTH)].join(';\n'),
   },
   { version: 2, name: 'roman_signals_function', sql: signalsFunctionSql() },
+  // issue 13 (error triage): versions 30–39
+  { version: 30, name: 'playbook_runs', sql: PLAYBOOK_RUNS_SQL },
 ];
 
 export function migrationChecksum(m: Migration): string {

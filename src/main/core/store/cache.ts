@@ -38,6 +38,7 @@ import { RECORD_COLUMNS, parseMetadata, prepareRow, toStoredRecord, type NewReco
 import { CacheInputError, addKeyset, compileFilter, decodeCursor, encodeCursor, whereClause, type Keyset } from './query';
 import { Outbox } from './outbox';
 import { AuditChain, type AppendedEntry, type AuditEntryInput } from './audit-chain';
+import { TriageStore } from './triage';
 import type { Decision } from '../../../shared/constitution';
 import { writeExport, type ExportResult } from './export';
 
@@ -114,6 +115,8 @@ const INSERT_COLUMNS = 'kind, origin, remote_table, remote_id, ts, severity, sou
 export class Cache {
   readonly outbox: Outbox;
   readonly audit: AuditChain;
+  /** Error patterns (capability 5): the fingerprinter's model and what it grouped. */
+  readonly triage: TriageStore;
   readonly schemaVersion = CACHE_SCHEMA_VERSION;
   private readonly insertStmt: BetterSqlite3.Statement;
   /** INSERT OR IGNORE of n rows (index n) RETURNING id, kind of the rows actually inserted. */
@@ -139,6 +142,7 @@ export class Cache {
     );
     this.outbox = new Outbox(this);
     this.audit = new AuditChain(this);
+    this.triage = new TriageStore(this);
   }
 
   /** Opens (creating when allowed) and migrates a cache file. Throws CacheSchemaError for newer files. */

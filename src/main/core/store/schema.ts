@@ -187,6 +187,68 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 30,
+    description: 'error triage: fingerprinter model, patterns with status, occurrences, merges, notes',
+    // Written by TriageStore (triage.ts). Occurrences keep the pattern id they were given; a later
+    // merge is a triage_merges row and a new root_id, never a re-key. Occurrences go with their
+    // record (retention deletes both). Idempotent (IF NOT EXISTS): a cache whose recorded version
+    // was set back re-runs it harmlessly.
+    sql: `
+      CREATE TABLE IF NOT EXISTS triage_model (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        snapshot   TEXT    NOT NULL,
+        cursor     INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS triage_patterns (
+        id          TEXT    PRIMARY KEY,
+        root_id     TEXT    NOT NULL,
+        template    TEXT    NOT NULL,
+        created_at  INTEGER NOT NULL,
+        status      TEXT    NOT NULL DEFAULT 'new' CHECK (status IN ('new','acknowledged','resolved','regressed','ignored')),
+        status_at   INTEGER NOT NULL,
+        status_by   TEXT    NOT NULL,
+        resolved_at INTEGER
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS triage_patterns_root ON triage_patterns (root_id);
+      CREATE TABLE IF NOT EXISTS triage_occurrences (
+        record_id      INTEGER PRIMARY KEY REFERENCES records (id) ON DELETE CASCADE,
+        pattern_id     TEXT    NOT NULL,
+        ts             INTEGER NOT NULL,
+        severity       TEXT,
+        source         TEXT,
+        user_id        TEXT,
+        ip             TEXT,
+        correlation_id TEXT,
+        event_type     TEXT
+      );
+      CREATE INDEX IF NOT EXISTS triage_occurrences_pattern_ts ON triage_occurrences (pattern_id, ts);
+      CREATE INDEX IF NOT EXISTS triage_occurrences_ts ON triage_occurrences (ts);
+      CREATE TABLE IF NOT EXISTS triage_merges (
+        from_id TEXT    PRIMARY KEY,
+        into_id TEXT    NOT NULL,
+        reason  TEXT    NOT NULL,
+        at      INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS triage_notes (
+        id         INTEGER PRIMARY KEY,
+        pattern_id TEXT    NOT NULL,
+        text       TEXT    NOT NULL,
+        by         TEXT    NOT NULL,
+        at         INTEGER NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS triage_notes_pattern ON triage_notes (pattern_id);
+      CREATE TABLE IF NOT EXISTS triage_status_history (
+        id         INTEGER PRIMARY KEY,
+        pattern_id TEXT    NOT NULL,
+        status     TEXT    NOT NULL,
+        by         TEXT    NOT NULL,
+        at         INTEGER NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS triage_status_history_pattern ON triage_status_history (pattern_id);
+    `,
+  },
 ];
 
 export const CACHE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

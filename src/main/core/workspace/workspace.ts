@@ -20,6 +20,7 @@ import { startCacheMaintenance, type CacheMaintenance } from '../store/maintenan
 import { forwardStoreChanges } from '../api/store';
 import { createAlerting } from '../alerts';
 import { measureSystemEntropy, recordHealthSnapshot } from '../monitoring';
+import { autoStartPlaybooks } from '../triage/auto';
 import type { AlertService } from '../alerts/service';
 import type { MonitorScheduler } from '../scheduler';
 import type { DesktopNotifier } from '../notify/in-app';
@@ -79,6 +80,7 @@ export class Workspace {
   private readonly stopForwarding: () => void;
   private readonly maintenance: CacheMaintenance;
   private closed = false;
+  private readonly autoHandled = new Set<string>();
   private state: Pick<WorkspaceStatus, 'offlineSince' | 'lastSyncedAt' | 'syncProgress' | 'initialized' | 'leader' | 'listen' | 'cacheIntegrity'> = {
     cacheIntegrity: null,
     offlineSince: null,
@@ -150,6 +152,7 @@ export class Workspace {
 
   /** Starts sync and alerting; returns at once (the database may be unreachable). */
   start(): void {
+    void this.triageAfterSync(); // patterns of what is cached already, also offline
     void this.checkInitialized();
     void this.syncNow();
     void this.scheduler.start().catch(() => this.changed());
@@ -203,6 +206,7 @@ export class Workspace {
       if (r.tables.some((t) => t.table === 'ops.roman_events')) {
         this.state.initialized = r.tables.find((t) => t.table === 'ops.roman_events')!.status !== 'missing';
       }
+      await this.triageAfterSync();
       return {
         ok: r.ok,
         inserted: r.inserted,
@@ -223,6 +227,33 @@ export class Workspace {
         eventLoopMaxDelayMs: 0,
         error: this.syncPool.redact(err instanceof Error ? err.message : String(err)),
       };
+    }
+  }
+
+  /**
+   * Error triage after each sync: fingerprint the new rows into patterns, then (leader only) start
+   * the playbook of a new critical pattern when all its actions are non-destructive.
+   */
+  private async triageAfterSync(): Promise<void> {
+    try {
+      const idx = await this.cache.triage.index();
+      let autoStarted: string[] = [];
+      if (this.state.leader && this.db.state !== 'down') {
+        const auto = await autoStartPlaybooks({
+          db: this.db.pool,
+          triage: this.cache.triage,
+          now: this.deps.clock.now(),
+          leader: this.state.leader,
+          startedBy: 'roman-desktop:auto',
+          handled: this.autoHandled,
+        }).catch(() => ({ started: [] as { runId: string }[] }));
+        autoStarted = auto.started.map((s) => s.runId);
+      }
+      if (idx.indexed > 0 || autoStarted.length > 0) {
+        this.deps.emit('triage.changed', { at: this.deps.clock.now().toISOString(), indexed: idx.indexed, newPatterns: idx.newPatterns, regressed: idx.regressed, autoStarted });
+      }
+    } catch {
+      // triage is derived from the cache: a failure here never fails the sync, the next one retries
     }
   }
 

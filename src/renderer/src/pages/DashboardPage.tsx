@@ -29,6 +29,8 @@ import type { AlertsListOutput } from '../../../shared/api/alerts';
 import type { ApiError } from '../../../shared/result';
 import type { WorkspaceStatus } from '../../../shared/workspace';
 import { BarList, EventTimeline, Gauge, StackedBarChart, TimeSeriesChart, fmt } from '../components/charts';
+import { Sparkline } from '../components/charts';
+import '../triage.css';
 import { useLiveData, useNow } from '../components/charts/live';
 import '../dashboard.css';
 
@@ -436,6 +438,40 @@ function HealthOverviewCard({
 // ---------------------------------------------------------------------------------------------
 // 🔥 Recent Errors
 
+/** The last 24 hours' errors grouped by pattern (the fingerprinter's, from the local cache). */
+function ErrorsByPattern() {
+  const patterns = useLiveData(
+    useCallback(() => call('triage.patterns', { since: '24h', severity: ['error', 'critical'], limit: 6 }), []),
+    { intervalMs: 30_000, events: ['triage.changed'] },
+  );
+  const list = patterns.data?.patterns ?? [];
+  return (
+    <>
+      <h3 className="dash-subhead">By pattern</h3>
+      {patterns.error ? <p className="muted">Patterns unavailable: {patterns.error.message}</p> : null}
+      {!patterns.loading && !patterns.error && list.length === 0 ? <p className="muted">No error pattern seen in the last 24 hours.</p> : null}
+      <ul className="dash-list" data-testid="errors-by-pattern">
+        {list.map((p) => (
+          <li key={p.id} data-pattern={p.id}>
+            <span className={`pill ${p.severity}`}>{p.severity}</span>
+            <span className="dash-message" style={{ fontFamily: 'ui-monospace, monospace', fontSize: 12 }}>
+              {p.template}
+            </span>
+            <Sparkline counts={p.sparkline.counts} label="occurrences per hour, last 24 hours" />
+            <strong>{fmt.integer(p.sparkline.counts.reduce((a, b) => a + b, 0))}</strong>
+            {p.overdue ? <span className="pill overdue">overdue</span> : <span className={`pill status-${p.status}`}>{p.status}</span>}
+          </li>
+        ))}
+      </ul>
+      {list.length ? (
+        <a className="dash-link" href="#page=triage" onClick={(e) => { e.preventDefault(); const q = new URLSearchParams(location.hash.slice(1)); q.set('page', 'triage'); location.hash = q.toString(); }}>
+          All patterns on the Triage page →
+        </a>
+      ) : null}
+    </>
+  );
+}
+
 function RecentErrorsCard({ panel, loading }: { panel: Panel<RecentErrorsPanel> | undefined; loading: boolean }) {
   return (
     <PanelCard id="errors" icon="🔥" title="Recent Errors (last 24h)" testId="panel-errors">
@@ -459,6 +495,7 @@ function RecentErrorsCard({ panel, loading }: { panel: Panel<RecentErrorsPanel> 
                 yLabel="errors / hour"
                 yFormat={fmt.integer}
               />
+              <ErrorsByPattern />
               <h3 className="dash-subhead">Latest errors</h3>
               <LogList entries={data.latest} limit={8} empty="No errors in the last 24 hours." testId="latest-errors" />
             </>

@@ -7,6 +7,7 @@ import { AlertsPage } from './AlertsPage';
 import { ApprovalsPage } from './ApprovalsPage';
 import { AuditLogPage } from './AuditLogPage';
 import { SettingsPage } from './SettingsPage';
+import { TriagePage } from './TriagePage';
 
 export interface PageDef {
   id: string;
@@ -20,5 +21,6 @@ export const pages: PageDef[] = [
   { id: 'alerts', title: 'Alerts', icon: '🚨', component: AlertsPage },
   { id: 'approvals', title: 'Approvals', icon: '⚖️', component: ApprovalsPage },
   { id: 'audit-log', title: 'Audit log', icon: '🗂️', component: AuditLogPage },
+  { id: 'triage', title: 'Triage', icon: '🩺', component: TriagePage },
   { id: 'settings', title: 'Settings', icon: '⚙️', component: SettingsPage },
 ];

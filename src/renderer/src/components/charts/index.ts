@@ -5,3 +5,4 @@ export { BarList, type BarListItem } from './BarList';
 export { Gauge } from './Gauge';
 export { EventTimeline, type TimelineEvent } from './EventTimeline';
 export * as fmt from './format';
+export { Sparkline } from './Sparkline';
