@@ -28,7 +28,7 @@ const VALUE_CUES = new Set([
   'user', 'users', 'username', 'account', 'login', 'host', 'hostname', 'domain', 'client', 'peer', 'instance',
   'node', 'server', 'file', 'filename', 'path', 'dir', 'directory', 'folder', 'table', 'database', 'db', 'schema',
   'name', 'column', 'role', 'queue', 'topic', 'bucket', 'container', 'pod', 'namespace', 'uid', 'pid', 'url', 'uri', 'ip',
-  'address', 'addr', 'email', 'tenant', 'org', 'organization', 'project', 'device', 'interface', 'port', 'channel',
+  'address', 'addr', 'email', 'tenant', 'org', 'organization', 'project', 'device', 'port', 'channel',
   'provider', 'endpoint', 'customer', 'relation', 'index', 'function', 'extension', 'policy', 'constraint', 'branch',
   'commit', 'image', 'volume', 'region', 'zone', 'cluster', 'package', 'module',
 ]);
@@ -87,10 +87,16 @@ type Diff = 'eq' | 'var' | 'word';
 
 const SHAPE_SEP = '\u0001';
 const SNAPSHOT_SHAPES = 20_000;
+/** A dictionary word, maybe hyphenated and wrapped in punctuation: "(run-parts", "Started,". */
+const PLAIN_WORD = /^[(["']?[A-Za-z][a-z]*(-[a-z]+)*[)\]"',.:;]*$/;
 const KEBAB_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)+$/;
 
 function stripPunct(token: string): string {
   return token.replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '').toLowerCase();
+}
+
+function stripPunctKeepCase(token: string): string {
+  return token.replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
 }
 
 /** Only values and punctuation: `<*>`, `(<*>)`, `[<*>]`, `<*>,`. */
@@ -317,7 +323,9 @@ export class TemplateMiner {
       return 'word';
     }
     if (isEnumConstant(a) && isEnumConstant(b)) return 'word';
-    if (looksVariable(a) || looksVariable(b)) return 'var';
+    // a path or dotted name is a value, but not in place of a plain dictionary word: that is another
+    // event ("(root) CMD (run-parts /etc/cron.hourly)" / "(root) CMD (/projects/tbird/temps/get_temps a)")
+    if ((looksVariable(a) && !PLAIN_WORD.test(b)) || (looksVariable(b) && !PLAIN_WORD.test(a))) return 'var';
     if (this.isCue(t.tokens, p)) return 'var';
     return 'word';
   }
@@ -376,6 +384,8 @@ export class TemplateMiner {
   private mergeWordPositions(): MergeRecord[] {
     const made: MergeRecord[] = [];
     for (const [n, bucket] of [...this.byLength.entries()].sort((a, b) => a[0] - b[0])) {
+      // a one-word message is its event's name ("cancelAutohide", "closeQs"): never a value
+      if (n < 2) continue;
       const active = bucket.filter((t) => !t.mergedInto);
       if (active.length < 3) continue;
       for (let p = 0; p < n; p++) {
@@ -424,8 +434,12 @@ export class TemplateMiner {
     // …unless the first words are framed like names ("nginx.service:", "(root)", "[worker-3]")
     const named = p > 0 || values.every((v) => /[.:_-]|^[([{]|[)\]}]:?$/.test(v));
     if (named && lowerish * 3 >= values.length * 2 && !values.some((v) => isEnumConstant(v))) return true;
+    // the first word names the event ("cupsd startup succeeded" / "syslogd startup succeeded"), and
+    // Capitalised or UPPER-CASE words name states ("VM Started" / "VM Paused"): never a long tail
+    if (p === 0) return false;
+    if (values.every((v) => /^[A-Z][A-Za-z]*$/.test(stripPunctKeepCase(v)))) return false;
     const rare = group.filter((t) => t.count <= 2).length;
-    return p > 0 ? distinct >= 4 && rare * 2 >= group.length : distinct >= 5 && rare * 4 >= group.length * 3;
+    return distinct >= 4 && rare * 2 >= group.length;
   }
 
   /** Templates whose constant words are the same sequence, whatever their lengths. */
