@@ -104,6 +104,26 @@ function isPureValue(token: string): boolean {
   return hasWildcard(token) && letters(token) === '';
 }
 
+/** A value for the skeleton of a template: masked, or a path / dotted name (`(/var/lib/a`, `com.x.Y.run:<*>`). */
+function isValueLike(token: string): boolean {
+  if (isPureValue(token)) return true;
+  // `key=value` keeps its key (`typ=<*>/vnd.x`), an enum names a state (`action.SCREEN_ON`)
+  if (token.includes('=') || isEnumConstant(token)) return false;
+  return looksVariable(token.replaceAll(WILDCARD, ''));
+}
+
+function sameLengthWordDifference(group: Template[]): boolean {
+  for (let i = 0; i < group.length; i++) {
+    for (let j = i + 1; j < group.length; j++) {
+      const a = group[i]!.tokens;
+      const b = group[j]!.tokens;
+      if (a.length !== b.length) continue;
+      for (let p = 0; p < a.length; p++) if (a[p] !== b[p] && !isPureValue(a[p]!) && !isPureValue(b[p]!)) return true;
+    }
+  }
+  return false;
+}
+
 function textOf(t: Template): string {
   return (t.text ??= t.tokens.join(' '));
 }
@@ -448,7 +468,7 @@ export class TemplateMiner {
     const groups = new Map<string, Template[]>();
     for (const t of this.byId.values()) {
       if (t.mergedInto) continue;
-      const skeleton = t.tokens.filter((x) => !isPureValue(x));
+      const skeleton = t.tokens.filter((x) => !isValueLike(x));
       if (skeleton.length < 2 || skeleton.length === t.tokens.length) continue;
       const key = skeleton.join(SHAPE_SEP);
       const g = groups.get(key);
@@ -457,6 +477,9 @@ export class TemplateMiner {
     }
     for (const group of groups.values()) {
       if (group.length < 2) continue;
+      // two of one length that differ in words (quoted, dotted, paths) were compared word by word and
+      // kept apart: the skeleton does not decide for them
+      if (sameLengthWordDifference(group)) continue;
       group.sort((a, b) => a.seq - b.seq);
       for (const other of group.slice(1)) made.push(this.merge(group[0]!, other, 'lengths'));
     }

@@ -226,6 +226,7 @@ export function splitTokens(message: string, maxTokens = 120): string[] {
 export function maskMessage(message: string): string[] {
   const raw = splitTokens(message);
   const out: string[] = [];
+  const words: string[] = [];
   for (const token of raw) {
     const masked = maskToken(token);
     const prev = out.length > 0 ? out[out.length - 1]! : undefined;
@@ -236,6 +237,38 @@ export function maskMessage(message: string): string[] {
       continue;
     }
     out.push(masked);
+    words.push(token);
+  }
+  return collapseRuns(out, words);
+}
+
+/** Only masked values and spaces: `<*>`, `<*> <*>` (the joined tail of a very long message). */
+const ONLY_VALUES = /^<\*>( <\*>)*$/;
+
+/**
+ * Variable-length lists are one value: consecutive masked values collapse into one (`1 2 3 … 161`,
+ * a date `Fri Jun 17 07:07:00 2005`), and so do runs of words with a number sharing their letters
+ * (`cn14 cn15 cn16`, `dadmin2 dadmin3`), which alone would stay words (`eth0`).
+ */
+function collapseRuns(tokens: string[], raw: string[]): string[] {
+  const n = tokens.length;
+  if (n < 2) return tokens;
+  const shape = (i: number): string | null => {
+    const t = raw[i];
+    if (t === undefined || tokens[i] !== t || !HAS_DIGIT.test(t)) return null;
+    const l = t.replace(/[^A-Za-z]/g, '');
+    return l ? l.toLowerCase() : null;
+  };
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    let t = tokens[i]!;
+    if (t !== WILDCARD && ONLY_VALUES.test(t)) t = WILDCARD;
+    else if (t === raw[i]) {
+      const s = shape(i);
+      if (s !== null && (shape(i - 1) === s || shape(i + 1) === s)) t = WILDCARD;
+    }
+    if (t === WILDCARD && out.length > 0 && out[out.length - 1] === WILDCARD) continue;
+    out.push(t);
   }
   return out;
 }
