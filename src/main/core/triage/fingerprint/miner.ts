@@ -109,7 +109,7 @@ function isValueLike(token: string): boolean {
   if (isPureValue(token)) return true;
   // `key=value` keeps its key (`typ=<*>/vnd.x`), an enum names a state (`action.SCREEN_ON`)
   if (token.includes('=') || isEnumConstant(token)) return false;
-  return looksVariable(token.replaceAll(WILDCARD, ''));
+  return looksVariable(token.replaceAll(WILDCARD, '')) || looksVariable(token.replaceAll(WILDCARD, 'x'));
 }
 
 function sameLengthWordDifference(group: Template[]): boolean {
