@@ -141,6 +141,11 @@ describe('variable length and event names', () => {
     expect(same(['Unknown base file: /var/lib/nova/instances/_base/a489c868', 'Unknown base file: /var/lib/nova/instances/_base/b12f'])).toBe(true);
   });
 
+  it('key=value tokens with different keys name different fields (different events)', () => {
+    expect(distinct(['getRecentTasks: num=20,flags=62,totalTasks=46', 'getRecentTasks: topActivity=ComponentInfo{com.example.android.notepad/com.example.NoteEditor}'])).toBe(true);
+    expect(same(['getRecentTasks: num=20,flags=62,totalTasks=46', 'getRecentTasks: num=10,flags=62,totalTasks=46'])).toBe(true);
+  });
+
   it('quoted or dotted words of one length that differ stay apart across lengths too (no skeleton merge)', () => {
     expect(distinct(["Location icon should now be in state 'Active'", "Location icon should now be in state 'Inactive'"])).toBe(true);
     expect(distinct(['onReceive action: android.intent.action.SCREEN_ON', 'onReceive action: android.intent.action.SCREEN_OFF'])).toBe(true);

@@ -87,6 +87,7 @@ type Diff = 'eq' | 'var' | 'word';
 
 const SHAPE_SEP = '\u0001';
 const SNAPSHOT_SHAPES = 20_000;
+const KEY_OF = /^[([{"']?([A-Za-z_][\w.-]*)=/;
 /** A dictionary word, maybe hyphenated and wrapped in punctuation: "(run-parts", "Started,". */
 const PLAIN_WORD = /^[(["']?[A-Za-z][a-z]*(-[a-z]+)*[)\]"',.:;]*$/;
 const KEBAB_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)+$/;
@@ -325,6 +326,10 @@ export class TemplateMiner {
     const a = t.tokens[p]!;
     const b = tokens[p]!;
     if (a === b) return 'eq';
+    // `num=<*>,flags=<*>` and `topActivity=<*>` name different fields: the key is constant
+    const ka = KEY_OF.exec(a);
+    const kb = ka ? KEY_OF.exec(b) : null;
+    if (ka && kb && ka[1] !== kb[1]) return 'word';
     if (a === WILDCARD) {
       if (t.wordVar.has(p)) return 'var';
       // a slot that holds values also takes a name-like word there ("db-primary" among "web-1", "web-2")
