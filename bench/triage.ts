@@ -3,7 +3,7 @@
  *
  * Grouping accuracy (Zhu et al. 2019: a message counts when its group holds exactly the messages of
  * its true template) per system of the committed corpus (tests/fixtures/triage/corpus), and — when
- * the folder named by TRIAGE_LOGHUB_DIR (default /work/scratch-13/loghub) holds Loghub-style
+ * the folder named by TRIAGE_LOGHUB_DIR (default /work/scratch-13b/loghub) holds Loghub-style
  * "<EventId>\t<Content>" files — per system of that benchmark too (never committed: it stays local).
  *
  * Throughput: messages per second of the online miner (learn) on BENCH_MESSAGES messages (default
@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { TemplateMiner, fingerprintBatch, groupingAccuracy } from '../src/main/core/triage/fingerprint';
 
 const CORPUS = join(__dirname, '..', 'tests', 'fixtures', 'triage', 'corpus');
-const LOGHUB = process.env.TRIAGE_LOGHUB_DIR ?? '/work/scratch-13/loghub';
+const LOGHUB = process.env.TRIAGE_LOGHUB_DIR ?? '/work/scratch-13b/loghub';
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 200_000);
 const log = (m: string) => process.stderr.write(`[bench:triage] ${m}\n`);
 

@@ -327,9 +327,11 @@ export class TemplateMiner {
     const b = tokens[p]!;
     if (a === b) return 'eq';
     // `num=<*>,flags=<*>` and `topActivity=<*>` name different fields: the key is constant
-    const ka = KEY_OF.exec(a);
-    const kb = ka ? KEY_OF.exec(b) : null;
-    if (ka && kb && ka[1] !== kb[1]) return 'word';
+    if (a.indexOf('=') > 0 && b.indexOf('=') > 0) {
+      const ka = KEY_OF.exec(a);
+      const kb = ka ? KEY_OF.exec(b) : null;
+      if (ka && kb && ka[1] !== kb[1]) return 'word';
+    }
     if (a === WILDCARD) {
       if (t.wordVar.has(p)) return 'var';
       // a slot that holds values also takes a name-like word there ("db-primary" among "web-1", "web-2")

@@ -250,22 +250,33 @@ const ONLY_VALUES = /^<\*>( <\*>)*$/;
  * a date `Fri Jun 17 07:07:00 2005`), and so do runs of words with a number sharing their letters
  * (`cn14 cn15 cn16`, `dadmin2 dadmin3`), which alone would stay words (`eth0`).
  */
+/** The letters of a word with a number kept as a word (`cn14` → `cn`), else null. */
+function numberedShape(tokens: string[], raw: string[], i: number): string | null {
+  const t = raw[i];
+  if (t === undefined || tokens[i] !== t || !HAS_DIGIT.test(t)) return null;
+  const l = t.replace(/[^A-Za-z]/g, '');
+  return l ? l.toLowerCase() : null;
+}
+
 function collapseRuns(tokens: string[], raw: string[]): string[] {
   const n = tokens.length;
   if (n < 2) return tokens;
-  const shape = (i: number): string | null => {
-    const t = raw[i];
-    if (t === undefined || tokens[i] !== t || !HAS_DIGIT.test(t)) return null;
-    const l = t.replace(/[^A-Za-z]/g, '');
-    return l ? l.toLowerCase() : null;
-  };
+  // the common case: nothing to collapse (no two values in a row, no joined tail, no numbered words)
+  let work = false;
+  for (let i = 0; i < n && !work; i++) {
+    const t = tokens[i]!;
+    if (t === WILDCARD) work = i > 0 && tokens[i - 1] === WILDCARD;
+    else if (t.charCodeAt(0) === 60) work = t.startsWith(WILDCARD + ' ');
+    else if (t === raw[i]) work = HAS_DIGIT.test(t);
+  }
+  if (!work) return tokens;
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
     let t = tokens[i]!;
-    if (t !== WILDCARD && ONLY_VALUES.test(t)) t = WILDCARD;
-    else if (t === raw[i]) {
-      const s = shape(i);
-      if (s !== null && (shape(i - 1) === s || shape(i + 1) === s)) t = WILDCARD;
+    if (t !== WILDCARD && t.charCodeAt(0) === 60 && ONLY_VALUES.test(t)) t = WILDCARD;
+    else if (t === raw[i] && HAS_DIGIT.test(t)) {
+      const s = numberedShape(tokens, raw, i);
+      if (s !== null && (numberedShape(tokens, raw, i - 1) === s || numberedShape(tokens, raw, i + 1) === s)) t = WILDCARD;
     }
     if (t === WILDCARD && out.length > 0 && out[out.length - 1] === WILDCARD) continue;
     out.push(t);
