@@ -115,6 +115,8 @@ export interface PatternFilter {
   text?: string;
   /** Only patterns seen at or after this time (ISO or '24h', '7d'). */
   since?: string;
+  /** 'recent' (default): latest occurrence first; 'count': most occurrences (within `since`) first. */
+  sort?: 'recent' | 'count';
   limit?: number;
 }
 

@@ -25,6 +25,7 @@ export const triageInputs = {
       source: z.string().trim().min(1).max(200).optional(),
       text: z.string().max(500).optional(),
       since: z.string().trim().max(64).optional(),
+      sort: z.enum(['recent', 'count'], { error: 'sort must be recent or count' }).optional(),
       limit: z.number().int().min(1).max(1000).default(200),
     })
     .strict(),

@@ -53,6 +53,26 @@ describe('error patterns in the cache', () => {
     expect(rls.dueAt).toBe('2026-03-10T13:01:00.000Z');
   });
 
+  it('sorted by count, the most frequent pattern comes first, and a severity filter applies before the limit', async () => {
+    const t = temp('2026-03-10T12:30:00Z');
+    const rows: NewRecord[] = [];
+    // a frequent error pattern, quiet for the last half hour
+    for (let i = 0; i < 8; i++) rows.push(log(`2026-03-10T11:0${i}:00Z`, 'error', 'database', `Database connection failed: connection pool exhausted (${12 + i}/20 in use, waited 50${i}0ms)`));
+    // many rarer patterns and warnings that occurred more recently
+    const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel'];
+    words.forEach((w, i) => rows.push(log(`2026-03-10T12:1${i}:00Z`, 'warning', 'queue', `Queue ${w} is backing up`)));
+    rows.push(log('2026-03-10T12:20:00Z', 'error', 'edge_function', 'Edge function send-notification timed out after 10000ms (invocation inv_0a1b2c3d4e5f)'));
+    t.cache.insertRecords(rows);
+    await t.cache.triage.index();
+    const byCount = await t.cache.triage.list({ since: '24h', severity: ['error', 'critical'], sort: 'count', limit: 1 });
+    expect(byCount.map((p) => p.template)).toEqual(['Database connection failed: connection pool exhausted (<*>/<*> in use, waited <*>)']);
+    const recent = await t.cache.triage.list({ since: '24h', severity: ['error', 'critical'], limit: 1 });
+    expect(recent[0]!.template).toContain('Edge function send-notification timed out');
+    const warnings = await t.cache.triage.list({ severity: ['warning'], limit: 100 });
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(warnings.every((p) => p.severity === 'warning')).toBe(true);
+  });
+
   it('statuses: acknowledged clears overdue, resolved then a new occurrence is regressed, ignored stays ignored', async () => {
     const t = temp('2026-03-10T12:30:00Z');
     t.cache.insertRecords([log('2026-03-10T12:00:00Z', 'error', 'edge_function', 'Edge function send-notification timed out after 10000ms (invocation inv_0a1b2c3d4e5f)')]);

@@ -109,6 +109,25 @@ describe('playbooks with incidents in the data', () => {
     expect(r.proposed.find((a) => a.kind === 'block_ip')!.params).toMatchObject({ ip: '203.0.113.77' });
   });
 
+  it('rls_violations: a burst of 5+ within one minute that straddles a clock minute is still a breach', async () => {
+    // 6 violations 10 s apart, from 25 s before a whole minute to 25 s after it: 3 + 3 in calendar minutes
+    const minute = Math.floor((NOW.getTime() - 40 * 60_000) / 60_000) * 60_000;
+    for (let i = 0; i < 6; i++) {
+      await pool.query(
+        `INSERT INTO public.system_logs ("timestamp", severity, source, message, metadata) VALUES ($1, 'warning', 'rls_violation', 'User attempted unauthorized access', $2)`,
+        [new Date(minute - 25_000 + i * 10_000).toISOString(), JSON.stringify({ ip: '192.0.2.55', table: 'invoices' })],
+      );
+    }
+    try {
+      const r = await runPlaybook(pool, 'rls_violations', { now: NOW, startedBy: 'test', record: false });
+      const perIp = r.checks.find((c) => c.id === 'per_ip')!;
+      expect(perIp.status).toBe('failed');
+      expect(perIp.detail).toContain('192.0.2.55');
+    } finally {
+      await pool.query(`DELETE FROM public.system_logs WHERE metadata->>'ip' = '192.0.2.55'`);
+    }
+  });
+
   it('rls_violations: membership is unknown, not ok, without a user_organizations table', async () => {
     await pool.query('ALTER TABLE public.user_organizations RENAME TO user_organizations_old');
     try {

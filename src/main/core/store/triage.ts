@@ -282,8 +282,12 @@ export class TriageStore {
     if (since !== undefined) {
       having.push('max(o.ts) >= ?');
     }
+    const SEV_RANK: Record<string, number> = { critical: 3, error: 2 };
     if (filter.severity?.length) {
       for (const s of filter.severity) if (!(TRIAGE_SEVERITIES as readonly string[]).includes(s)) throw new TriageInputError(`unknown severity "${s}"`);
+      // filtered in SQL, before the LIMIT: a pattern of the asked severity is never crowded out by others
+      const ranks = [...new Set(filter.severity.map((s) => SEV_RANK[s] ?? 1))];
+      having.push(`max(CASE o.severity WHEN 'critical' THEN 3 WHEN 'error' THEN 2 ELSE 1 END) IN (${ranks.join(', ')})`);
     }
     if (filter.source) {
       having.push(`sum(o.source = ?) > 0`);
@@ -300,11 +304,12 @@ export class TriageStore {
        WHERE r.root_id = r.id ${where.length ? 'AND ' + where.join(' AND ') : ''}
        GROUP BY r.id
        ${having.length ? 'HAVING ' + having.join(' AND ') : ''}
-       ORDER BY max(o.ts) DESC
+       ORDER BY ${filter.sort === 'count' ? (since !== undefined ? 'sum(o.ts >= ?) DESC, max(o.ts) DESC' : 'count(*) DESC, max(o.ts) DESC') : 'max(o.ts) DESC'}
        LIMIT ${limit * 4}`;
     const havingParams: unknown[] = [];
     if (since !== undefined) havingParams.push(since);
     if (filter.source) havingParams.push(filter.source);
+    if (filter.sort === 'count' && since !== undefined) havingParams.push(since);
     let rows = this.db.prepare(sql).all(...params, ...havingParams) as AggRow[];
     if (filter.severity?.length) rows = rows.filter((r) => filter.severity!.includes(sevOf(r.sev)));
     rows = rows.slice(0, limit);

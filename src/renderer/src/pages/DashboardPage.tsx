@@ -438,10 +438,10 @@ function HealthOverviewCard({
 // ---------------------------------------------------------------------------------------------
 // 🔥 Recent Errors
 
-/** The last 24 hours' errors grouped by pattern (the fingerprinter's, from the local cache). */
+/** The last 24 hours' errors grouped by pattern (the fingerprinter's, from the local cache), the most frequent first. */
 function ErrorsByPattern() {
   const patterns = useLiveData(
-    useCallback(() => call('triage.patterns', { since: '24h', severity: ['error', 'critical'], limit: 6 }), []),
+    useCallback(() => call('triage.patterns', { since: '24h', severity: ['error', 'critical'], sort: 'count', limit: 6 }), []),
     { intervalMs: 30_000, events: ['triage.changed'] },
   );
   const list = patterns.data?.patterns ?? [];

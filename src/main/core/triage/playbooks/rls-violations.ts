@@ -32,7 +32,9 @@ async function violatedTables(ctx: { db: import('../../alerts/rule').Queryable; 
 async function breachIps(ctx: { db: import('../../alerts/rule').Queryable; now: Date }): Promise<{ ip: string; n: string }[]> {
   const r = await ctx.db.query<{ ip: string; n: string }>(
     `SELECT metadata->>'ip' AS ip, max(per_minute) AS n FROM (
-       SELECT metadata, count(*) OVER (PARTITION BY metadata->>'ip', date_trunc('minute', "timestamp")) AS per_minute
+       -- a sliding minute from each violation (calendar minutes would split a burst across a boundary)
+       SELECT metadata, count(*) OVER (PARTITION BY metadata->>'ip' ORDER BY "timestamp"
+                                       RANGE BETWEEN CURRENT ROW AND interval '59.999 seconds' FOLLOWING) AS per_minute
          FROM public.system_logs
         WHERE source = 'rls_violation' AND "timestamp" > $1::timestamptz - interval '1 hour' AND "timestamp" <= $1::timestamptz
           AND metadata->>'ip' ~ '^[0-9a-fA-F.:]{3,45}$') x
