@@ -13,6 +13,7 @@ import { registerMonitoringHandlers } from './api/monitoring';
 import { registerAlertsHandlers } from './api/alerts';
 import { registerWorkspaceHandlers } from './api/workspace';
 import { registerTriageHandlers } from './api/triage';
+import { registerDeploymentsHandlers } from './api/deployments';
 import { runSelfTest } from './constitution';
 import { measureSystemEntropy } from './monitoring';
 import { systemClock, type Clock } from './clock';
@@ -131,6 +132,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     cache: () => workspaces.require().cache,
     db: () => workspaces.open?.db.pool ?? null,
     environment: () => workspaces.open?.spec.environment,
+  });
+  registerDeploymentsHandlers(registry, {
+    cache: () => workspaces.require().cache,
+    db: () => workspaces.open?.db.pool ?? null,
   });
 
   const start = options.workspace ?? 'default';

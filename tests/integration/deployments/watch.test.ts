@@ -8,6 +8,8 @@ import { findDeployment, listDeployments, recordDeployment } from '../../../src/
 import { evaluateWatch, watchDeployment } from '../../../src/main/core/deployments/watch';
 import type { WatchMinute } from '../../../src/shared/deployments';
 import { plantTraffic } from './helpers';
+import { deploymentRegression } from '../../../src/main/core/alerts/rules';
+import { defaultAlertConfig } from '../../../src/main/core/alerts/rule';
 
 let tdb: TestDatabase;
 let pool: pg.Pool;
@@ -120,5 +122,21 @@ describe('the watch', () => {
     expect(seen.map((m) => m.index)).toEqual(seen.map((_, i) => i + 1));
     expect(seen.length).toBeGreaterThanOrEqual(3);
     expect(seen.length).toBeLessThan(10);
+  });
+});
+
+describe('the Deployment Regression alert rule', () => {
+  it('fires for a production deployment whose watch regressed, with its version, and not for staging or a clean one', async () => {
+    await plantTraffic(pool, T0, -10, 0, CALM);
+    await plantTraffic(pool, T0, 0, 10, { ...CALM, errorShare: 0.1 });
+    await recordDeployment(pool, { version: 'bad-1', environment: 'production', deployedBy: 'ci', at: T0 });
+    await recordDeployment(pool, { version: 'stage-1', environment: 'staging', deployedBy: 'ci', at: T0 });
+    const samples = await deploymentRegression.evaluate(pool, { at: at(12), config: defaultAlertConfig });
+    expect(samples).toHaveLength(1);
+    expect(samples[0]).toMatchObject({ labels: { version: 'bad-1', environment: 'production' }, active: true });
+    expect(samples[0]!.summary).toMatch(/error rate/);
+    // an hour later the deployment is out of the rule's lookback
+    expect(await deploymentRegression.evaluate(pool, { at: at(90), config: defaultAlertConfig })).toEqual([]);
+    expect(deploymentRegression.action).toMatch(/rollback/i);
   });
 });

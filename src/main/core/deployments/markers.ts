@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import type { Queryable } from '../alerts/rule';
 import type { DeploymentMarker } from '../../../shared/deployments';
 import { recordEvent } from '../db/events';
 
@@ -93,7 +94,7 @@ export async function findDeployment(db: pg.Pool | pg.ClientBase, q: { version: 
 }
 
 /** Markers of a time range (by deployment time), oldest first (chart markers, the Operations page). */
-export async function listDeployments(db: pg.Pool | pg.ClientBase, q: { since: Date; until: Date; limit?: number }): Promise<DeploymentMarker[]> {
+export async function listDeployments(db: Queryable, q: { since: Date; until: Date; limit?: number }): Promise<DeploymentMarker[]> {
   // the deployment time is metadata (a pipeline may record it late): the newest markers are read and
   // kept by that time in code, so that a malformed deployed_at never breaks the query
   const r = await db.query<Row>(

@@ -14,6 +14,7 @@
  * when no measure could be compared the outcome is "no_data", never "healthy".
  */
 import type pg from 'pg';
+import type { Queryable } from '../alerts/rule';
 import type { DeploymentMarker, WatchMeasure, WatchMinute, WatchReport } from '../../../shared/deployments';
 import type { Clock } from '../clock';
 import { GUARDED_METADATA_COLUMNS, IS_FAILED, IS_REQUEST } from '../monitoring/signals';
@@ -37,7 +38,7 @@ interface Bucket {
   p95: number | null;
 }
 
-async function tableExists(db: pg.Pool | pg.ClientBase): Promise<boolean> {
+async function tableExists(db: Queryable): Promise<boolean> {
   const r = await db.query<{ ok: boolean }>(`SELECT to_regclass('public.system_logs') IS NOT NULL AS ok`);
   return r.rows[0]!.ok;
 }
@@ -46,7 +47,7 @@ const pct = (v: number | null) => (v === null ? 'no data' : `${(v * 100).toFixed
 const ms = (v: number | null) => (v === null ? 'no data' : `${Math.round(v)} ms`);
 
 /** The report for the data up to `now` (the after-window may still be running). */
-export async function evaluateWatch(db: pg.Pool | pg.ClientBase, deployment: DeploymentMarker, windowMinutes: number, now: Date): Promise<WatchReport> {
+export async function evaluateWatch(db: Queryable, deployment: DeploymentMarker, windowMinutes: number, now: Date): Promise<WatchReport> {
   const t = Date.parse(deployment.at);
   const beforeStart = new Date(t - windowMinutes * MINUTE);
   const afterEndFull = t + windowMinutes * MINUTE;

@@ -28,7 +28,7 @@ import {
 import type { AlertsListOutput } from '../../../shared/api/alerts';
 import type { ApiError } from '../../../shared/result';
 import type { WorkspaceStatus } from '../../../shared/workspace';
-import { BarList, EventTimeline, Gauge, StackedBarChart, TimeSeriesChart, fmt } from '../components/charts';
+import { BarList, EventTimeline, Gauge, StackedBarChart, TimeSeriesChart, fmt, type TimeMarker } from '../components/charts';
 import { Sparkline } from '../components/charts';
 import '../triage.css';
 import { useLiveData, useNow } from '../components/charts/live';
@@ -663,6 +663,19 @@ function AiCostCard({ panel, loading, generatedAt }: { panel: Panel<AiCostPanel>
 // ---------------------------------------------------------------------------------------------
 // 📈 Performance Metrics
 
+/** Deployments of the charts' period (from the local cache), as vertical markers. */
+function useDeploymentMarkers(): TimeMarker[] {
+  const deployments = useLiveData(
+    useCallback(() => call('deployments.list', { since: '7h', limit: 50 }), []),
+    { intervalMs: 60_000, events: ['store.changed'] },
+  );
+  return (deployments.data?.deployments ?? []).map((d) => ({
+    t: Date.parse(d.at),
+    label: d.version,
+    detail: `Deployed ${d.version} to ${d.environment} by ${d.deployedBy} at ${d.at}${d.correlationId ? ` (${d.correlationId})` : ''}`,
+  }));
+}
+
 function PerformanceCard({
   panel,
   loading,
@@ -675,6 +688,7 @@ function PerformanceCard({
   entropy: EntropyReading | null;
 }) {
   const check = (key: string) => checks?.find((c) => c.key === key);
+  const markers = useDeploymentMarkers();
   const p95 = check('application.p95_latency');
   const errorRate = check('application.error_rate');
   const success = check('application.api_success_rate');
@@ -701,6 +715,7 @@ function PerformanceCard({
                 series={[{ key: 'p95', label: 'p95 latency', color: 'var(--accent)', points: p95Series, area: true }]}
                 yLabel="p95 latency"
                 yFormat={fmt.millis}
+                markers={markers}
                 yMaxAtLeast={DEFAULT_THRESHOLDS.responseTimeCriticalMs * 1.15}
                 thresholds={[{ value: DEFAULT_THRESHOLDS.responseTimeCriticalMs, label: '2 s threshold' }]}
               />
@@ -712,6 +727,7 @@ function PerformanceCard({
                 yFormat={(v) => `${Math.round(v * 1000) / 10}%`}
                 yMin={rateMin}
                 yMax={1}
+                markers={markers}
                 thresholds={[{ value: DEFAULT_THRESHOLDS.apiSuccessCritical, label: '95 % alert line' }]}
                 height={160}
               />

@@ -2,6 +2,7 @@
 import type { AlertRule } from '../rule';
 import { apiQuota } from './api-quota';
 import { dataLossRisk } from './data-loss-risk';
+import { deploymentRegression } from './deployment-regression';
 import { errorRateSpike } from './error-rate-spike';
 import { performanceDegradation } from './performance-degradation';
 import { securityBreach } from './security-breach';
@@ -19,8 +20,12 @@ export const manualAlertRules: readonly AlertRule[] = [
 
 export const thresholdRules: readonly AlertRule[] = [responseTime, databaseConnections, apiSuccessRate];
 
-export const allAlertRules: readonly AlertRule[] = [...manualAlertRules, ...thresholdRules];
+/** Rules of the manual's procedures (deployments). */
+export const procedureRules: readonly AlertRule[] = [deploymentRegression];
+
+export const allAlertRules: readonly AlertRule[] = [...manualAlertRules, ...thresholdRules, ...procedureRules];
 
 export { unmeasurableThresholds };
 export { apiQuota, dataLossRisk, errorRateSpike, performanceDegradation, securityBreach, systemDown };
 export { apiSuccessRate, databaseConnections, responseTime };
+export { deploymentRegression };

@@ -26,6 +26,14 @@ export interface ThresholdLine {
   color?: string;
 }
 
+/** A moment to mark on the time axis (a deployment): a vertical line with a short label. */
+export interface TimeMarker {
+  t: number;
+  label: string;
+  /** Longer text for the tooltip. */
+  detail?: string;
+}
+
 export interface TimeSeriesChartProps {
   title: string;
   description?: string;
@@ -39,6 +47,8 @@ export interface TimeSeriesChartProps {
   /** Fixed top of the y axis (e.g. 1 for a rate). */
   yMax?: number;
   thresholds?: ThresholdLine[];
+  /** Vertical markers (deployments) inside the time range; those outside it are not drawn. */
+  markers?: TimeMarker[];
   height?: number;
   testId?: string;
 }
@@ -79,6 +89,7 @@ export function TimeSeriesChart({
   yMaxAtLeast,
   yMax,
   thresholds = [],
+  markers = [],
   height = 200,
   testId,
 }: TimeSeriesChartProps) {
@@ -147,6 +158,17 @@ export function TimeSeriesChart({
             </text>
           </g>
         ))}
+        {markers
+          .filter((m) => times.length > 0 && m.t >= t0 && m.t <= t1)
+          .map((m) => (
+            <g key={`${m.t}-${m.label}`} className="chart-marker" data-testid="chart-marker" data-label={m.label}>
+              <line x1={x(m.t)} x2={x(m.t)} y1={PAD.top} y2={height - PAD.bottom} style={{ stroke: 'var(--accent)', strokeDasharray: '3 3' }} />
+              <text x={x(m.t) + 3} y={PAD.top + 9} className="chart-tick" style={{ fill: 'var(--accent)' }}>
+                {m.label}
+              </text>
+              <title>{m.detail ?? m.label}</title>
+            </g>
+          ))}
         {times.map((t, i) => (
           <rect key={t} className="chart-hover" x={x(t) - slot / 2} y={PAD.top} width={slot} height={height - PAD.top - PAD.bottom}>
             <title>

@@ -1,5 +1,5 @@
 /** Small accessible SVG charts (no chart library): time series, stacked bars, ranked bars, gauge, timeline. */
-export { TimeSeriesChart, Legend, type Series, type SeriesPoint, type ThresholdLine } from './TimeSeriesChart';
+export { TimeSeriesChart, Legend, type Series, type SeriesPoint, type ThresholdLine, type TimeMarker } from './TimeSeriesChart';
 export { StackedBarChart, type BarCategory, type BarStack } from './StackedBarChart';
 export { BarList, type BarListItem } from './BarList';
 export { Gauge } from './Gauge';
