@@ -106,7 +106,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
     kind: 'cancel_query',
     label: 'Cancel query',
     summary: 'Cancel a runaway query (pg_cancel_backend): reduces load.',
-    phrases: ['cancel query', 'cancel runaway query', 'kill query', 'terminate query'],
+    phrases: ['cancel query', 'cancel runaway query', 'kill query', 'terminate query', 'cancel backend', 'terminate backend', 'kill backend'],
     destructive: false,
     method_adjustable: false,
     profile: { method_type: 'transactional', entropy_increase: -0.02, risk_to_life: 0 },

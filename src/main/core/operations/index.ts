@@ -41,7 +41,7 @@ export { buildPlan, isProductionLike, verdictOnlyReason } from './plan';
 export { DEFAULT_FREEZE_ROLES, isExecutableKind, normalizeParams, paramsFromRequest } from './params';
 export { identifyTarget, type DatabaseTarget } from './target';
 export { findPgTools, NoBackupError } from './executors/backup';
-export { migrationsState, pendingFiles, rollbackFiles, dryRun, ensureHistory, HISTORY_TABLE, type DryRunReport, type MigrationsState } from './migrations/history';
+export { migrationsState, pendingFiles, rollbackFiles, dryRun, ensureHistory, migrationParams, HISTORY_TABLE, type DryRunReport, type MigrationsState } from './migrations/history';
 export { readMigrationsDir, splitStatements, type MigrationFile } from './migrations/files';
 export { OPERATIONS_SQL } from './schema';
 

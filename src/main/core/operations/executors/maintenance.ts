@@ -203,12 +203,23 @@ export const createIndexExecutor: Executor = {
       await ctx.step('create_index', step.title, () => ctx.client.query(step.sql));
     } catch (err) {
       stop();
-      // A failed or cancelled concurrent build leaves an INVALID index behind: remove it.
-      if (await invalidIndex(ctx.side, schema, name).catch(() => false)) {
-        await ctx.side.query(`DROP INDEX CONCURRENTLY IF EXISTS ${quoteIdent(schema)}.${quoteIdent(name)}`).then(
-          () => (ctx.details.invalid_index_dropped = `${schema}.${name}`),
-          (e: Error) => (ctx.details.invalid_index_left = `${schema}.${name}: ${e.message}`),
-        );
+      // A failed or cancelled concurrent build leaves an INVALID index behind: remove it (under the
+      // session's lock_timeout; retried a few times while the blocking transactions finish).
+      if (await invalidIndex(ctx.client, schema, name).catch(() => false)) {
+        const drop = `DROP INDEX CONCURRENTLY IF EXISTS ${quoteIdent(schema)}.${quoteIdent(name)}`;
+        let lastError = '';
+        for (let attempt = 0; attempt < 5; attempt++) {
+          try {
+            await ctx.client.query(drop);
+            ctx.details.invalid_index_dropped = `${schema}.${name}`;
+            lastError = '';
+            break;
+          } catch (e) {
+            lastError = (e as Error).message;
+            await new Promise((r) => setTimeout(r, 1000));
+          }
+        }
+        if (lastError) ctx.details.invalid_index_left = `${schema}.${name} is INVALID and could not be dropped (${lastError}); run: ${drop}`;
       }
       throw err;
     } finally {

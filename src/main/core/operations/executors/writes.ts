@@ -29,7 +29,7 @@ export async function writePrivileges(c: pg.ClientBase | pg.Pool, schema: string
        cross join lateral aclexplode(c.relacl) a
        join pg_roles g on g.oid = a.grantee
       where n.nspname = $1 and c.relkind in ('r', 'p', 'v', 'm', 'f') and g.rolname = any ($2::text[]) and a.privilege_type = any ($3::text[])
-      group by 1, 2, 3, 4 order by 1, 3, 4`,
+      group by 1, 2, 3, 4 order by 1, 3, array_position($3::text[], a.privilege_type)`,
     [schema, roles, WRITE_PRIVS],
   );
   return r.rows;

@@ -156,3 +156,8 @@ function statementAt(sql: string, position: string | undefined): string | null {
   if (end === -1) end = sql.length;
   return sql.slice(start, end).trim().slice(0, 500);
 }
+
+/** The action parameters that bind a grant to exactly these files. */
+export function migrationParams(dir: string, files: MigrationFile[]): { dir: string; versions: string[]; checksums: string[] } {
+  return { dir, versions: files.map((f) => f.version), checksums: files.map((f) => f.checksum) };
+}
