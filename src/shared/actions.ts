@@ -30,6 +30,9 @@ export const ACTION_KINDS = [
   'delete_production_data',
   'read_write_ratio',
   'ui_layout',
+  // issue 9 (operations)
+  'drop_index',
+  'unblock_ip',
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 export const actionKindSchema = z.enum(ACTION_KINDS);

@@ -106,7 +106,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
     kind: 'cancel_query',
     label: 'Cancel query',
     summary: 'Cancel a runaway query (pg_cancel_backend): reduces load.',
-    phrases: ['cancel query', 'cancel runaway query', 'kill query', 'terminate query'],
+    phrases: ['cancel query', 'cancel runaway query', 'kill query', 'terminate query', 'cancel backend', 'terminate backend', 'kill backend'],
     destructive: false,
     method_adjustable: false,
     profile: { method_type: 'transactional', entropy_increase: -0.02, risk_to_life: 0 },
@@ -220,6 +220,25 @@ export const CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
     destructive: false,
     method_adjustable: false,
     profile: { method_type: 'gradual', entropy_increase: 0.001, risk_to_life: 0, geometric_ratio: PRINCIPLE_SACRED_GEOMETRY_RATIO },
+  },
+  // issue 9 (operations): executable counterparts of create_index and block_ip
+  {
+    kind: 'drop_index',
+    label: 'Drop index',
+    summary: 'DROP INDEX CONCURRENTLY of an unused or duplicate index (backup first in production).',
+    phrases: ['drop index', 'drop unused index', 'drop duplicate index', 'remove index'],
+    destructive: false,
+    method_adjustable: false,
+    profile: { method_type: 'gradual', entropy_increase: -0.002, risk_to_life: 0 },
+  },
+  {
+    kind: 'unblock_ip',
+    label: 'Unblock IP',
+    summary: 'Lift the block of an IP address.',
+    phrases: ['unblock ip', 'unblock ip address', 'unban ip'],
+    destructive: false,
+    method_adjustable: false,
+    profile: { method_type: 'transactional', entropy_increase: 0.005, risk_to_life: 0 },
   },
 ] satisfies CatalogueEntry[]);
 

@@ -16,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { PLAYBOOK_RUNS_SQL } from '../triage/playbooks/schema';
+import { OPERATIONS_SQL } from '../operations/schema';
 import {
   AI_USAGE_LOGS,
   ROMAN_EVENTS,
@@ -112,6 +113,8 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: [createTableSql(ROMAN_EVENTS), createTableSql(SYSTEM_HEALTH)].join(';\n'),
   },
   { version: 2, name: 'roman_signals_function', sql: signalsFunctionSql() },
+  // issue 9 (operations): versions 10–19
+  { version: 10, name: 'operations', sql: OPERATIONS_SQL },
   // issue 13 (error triage): versions 30–39
   { version: 30, name: 'playbook_runs', sql: PLAYBOOK_RUNS_SQL },
 ];
