@@ -16,6 +16,7 @@ export const HEALTH_AREAS = [
   'replication',
   'maintenance',
   'application',
+  'sequences',
 ] as const;
 export type HealthArea = (typeof HEALTH_AREAS)[number];
 export const healthAreaSchema = z.enum(HEALTH_AREAS);

@@ -112,3 +112,14 @@ export async function relationExists(client: pg.PoolClient, qualified: string): 
   const r = await client.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [qualified]);
   return r.rows[0].ok;
 }
+
+/**
+ * R.O.M.A.N.'s own objects are never findings: its `ops` schema and the `roman_*` indexes it creates
+ * on the tables the manual queries. SQL predicates over a schema column (and an index-name column).
+ */
+export function notOwnSchema(schemaColumn: string): string {
+  return `${schemaColumn} NOT IN ('ops', 'pg_catalog', 'information_schema', 'pg_toast')`;
+}
+export function notOwnIndex(indexColumn: string): string {
+  return `${indexColumn} NOT LIKE 'roman\\_%'`;
+}

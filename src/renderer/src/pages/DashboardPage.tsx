@@ -58,6 +58,7 @@ const AREA_TITLES: Record<HealthArea, string> = {
   replication: 'Replication',
   maintenance: 'Maintenance',
   application: 'Application signals',
+  sequences: 'Sequences',
 };
 
 const STATUS_RANK: Record<HealthStatus, number> = { critical: 0, warning: 1, unavailable: 2, ok: 3 };

@@ -28,6 +28,14 @@ import { apiSuccessRate } from './application/api-success-rate';
 import { p95Latency } from './application/p95-latency';
 import { rlsViolations } from './application/rls-violations';
 import { aiBudget } from './application/ai-budget';
+import { duplicateIndexes } from './indexes/duplicate';
+import { indexBloat } from './indexes/index-bloat';
+import { tableBloat } from './space/table-bloat';
+import { sequenceDanger } from './sequences/sequence-danger';
+import { notValidConstraints } from './maintenance/not-valid-constraints';
+import { autovacuumDisabled } from './maintenance/autovacuum-disabled';
+import { freezeAge } from './maintenance/freeze-age';
+import { connectionSources } from './connections/sources';
 
 export const ALL_HEALTH_CHECKS: readonly HealthCheck[] = Object.freeze([
   errorsLastHour,
@@ -58,4 +66,12 @@ export const ALL_HEALTH_CHECKS: readonly HealthCheck[] = Object.freeze([
   p95Latency,
   rlsViolations,
   aiBudget,
+  duplicateIndexes,
+  indexBloat,
+  tableBloat,
+  sequenceDanger,
+  notValidConstraints,
+  autovacuumDisabled,
+  freezeAge,
+  connectionSources,
 ]);

@@ -1,4 +1,4 @@
-/** Sessions idle in a transaction for too long: they hold locks and block vacuum. */
+/** Sessions of the watched database idle in a transaction for too long: they hold locks and block vacuum. */
 import { grade, toRows, type HealthCheck } from '../../check';
 
 export const idleInTransaction: HealthCheck = {
@@ -21,6 +21,7 @@ SELECT pg_terminate_backend(pid) FROM pg_stat_activity
         WHERE state IN ('idle in transaction', 'idle in transaction (aborted)')
           AND state_change < now() - make_interval(secs => $1)
           AND pid <> pg_backend_pid()
+          AND datid = (SELECT oid FROM pg_database WHERE datname = current_database())
         ORDER BY state_change`,
       [thresholds.idleInTransactionSeconds],
     );

@@ -15,7 +15,7 @@ export const analyzeAge: HealthCheck = {
               GREATEST(last_analyze, last_autoanalyze) AS last_analyze,
               'ANALYZE ' || quote_ident(schemaname) || '.' || quote_ident(relname) || ';' AS fix
          FROM pg_stat_user_tables
-        WHERE n_mod_since_analyze > 0
+        WHERE schemaname <> 'ops' AND n_mod_since_analyze > 0
           AND (GREATEST(last_analyze, last_autoanalyze) IS NULL
                OR GREATEST(last_analyze, last_autoanalyze) < now() - make_interval(secs => $1 * 86400))
         ORDER BY n_mod_since_analyze DESC

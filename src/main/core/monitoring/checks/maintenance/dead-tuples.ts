@@ -18,7 +18,7 @@ ALTER TABLE <schema>.<table> SET (autovacuum_vacuum_scale_factor = 0.05);`,
               GREATEST(last_vacuum, last_autovacuum) AS last_vacuum,
               'VACUUM (ANALYZE) ' || quote_ident(schemaname) || '.' || quote_ident(relname) || ';' AS fix
          FROM pg_stat_user_tables
-        WHERE n_dead_tup >= $1
+        WHERE schemaname <> 'ops' AND n_dead_tup >= $1
           AND n_dead_tup::numeric / NULLIF(n_live_tup + n_dead_tup, 0) >= $2
         ORDER BY n_dead_tup DESC
         LIMIT 20`,

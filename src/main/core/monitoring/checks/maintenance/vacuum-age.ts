@@ -16,7 +16,7 @@ export const vacuumAge: HealthCheck = {
               GREATEST(last_vacuum, last_autovacuum) AS last_vacuum,
               'VACUUM (ANALYZE) ' || quote_ident(schemaname) || '.' || quote_ident(relname) || ';' AS fix
          FROM pg_stat_user_tables
-        WHERE n_dead_tup > 0
+        WHERE schemaname <> 'ops' AND n_dead_tup > 0
           AND (GREATEST(last_vacuum, last_autovacuum) IS NULL
                OR GREATEST(last_vacuum, last_autovacuum) < now() - make_interval(secs => $1 * 86400))
         ORDER BY n_dead_tup DESC

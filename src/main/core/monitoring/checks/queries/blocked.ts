@@ -1,4 +1,4 @@
-/** Sessions waiting on a lock held by another session (pg_blocking_pids over pg_stat_activity). */
+/** Sessions of the watched database waiting on a lock held by another session (pg_blocking_pids over pg_stat_activity). */
 import { grade, toRows, type HealthCheck } from '../../check';
 
 export const blockedQueries: HealthCheck = {
@@ -19,6 +19,7 @@ SELECT pid, pg_blocking_pids(pid) AS blocked_by, now() - query_start AS waiting,
               a.wait_event_type, a.wait_event, left(a.query, 200) AS query
          FROM pg_stat_activity a
         WHERE a.wait_event_type = 'Lock' AND cardinality(pg_blocking_pids(a.pid)) > 0
+          AND a.datid = (SELECT oid FROM pg_database WHERE datname = current_database())
         ORDER BY a.query_start`,
     );
     const value = r.rowCount ?? 0;

@@ -1,4 +1,4 @@
-/** Statements running longer than the threshold (PgHero: 60 s). */
+/** Statements of the watched database running longer than the threshold (PgHero: 60 s). */
 import { grade, toRows, type HealthCheck } from '../../check';
 
 export const longRunningQueries: HealthCheck = {
@@ -22,6 +22,7 @@ SELECT pg_terminate_backend(<pid>);
         WHERE state = 'active' AND backend_type = 'client backend'
           AND query_start < now() - make_interval(secs => $1)
           AND pid <> pg_backend_pid()
+          AND datid = (SELECT oid FROM pg_database WHERE datname = current_database())
         ORDER BY query_start`,
       [thresholds.longRunningQuerySeconds],
     );
