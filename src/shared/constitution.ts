@@ -112,13 +112,49 @@ const text = (field: string, max: number) =>
     .max(max, `${field} must be at most ${max} characters`);
 
 /**
+ * The closed vocabulary of `method_type`: the methods the manual and the action catalogue use.
+ * Anything else is invalid input (never a verdict): an unknown method could be brute force under
+ * another name, so it is refused rather than approved.
+ */
+export const METHOD_TYPES = ['harmonic_resonance', 'gradual', 'rate_limited', 'transactional', 'brute_force'] as const;
+export type MethodType = (typeof METHOD_TYPES)[number];
+
+const METHOD_BY_KEY: ReadonlyMap<string, MethodType> = new Map(METHOD_TYPES.map((m) => [m.replace(/_/g, ''), m]));
+
+/**
+ * The canonical method for a spelling of it: case, '-', '_' and spaces do not matter
+ * ("Brute-Force", "bruteforce", "brute force" → brute_force). Anything else → null.
+ */
+export function normalizeMethodType(value: string): MethodType | null {
+  if (typeof value !== 'string' || value.length > 64) return null;
+  const trimmed = value.trim();
+  if (!/^[A-Za-z]+(?:[-_ ]+[A-Za-z]+)*$/.test(trimmed)) return null;
+  return METHOD_BY_KEY.get(trimmed.toLowerCase().replace(/[-_ ]+/g, '')) ?? null;
+}
+
+const methodType = z
+  .string({ error: (i) => `method_type must be one of ${METHOD_TYPES.join(', ')}${describeReceived(i.input)}` })
+  .transform((value, ctx) => {
+    const m = normalizeMethodType(value);
+    if (m === null) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `method_type "${value.length > 40 ? `${value.slice(0, 40)}…` : value}" is not a known method: use one of ${METHOD_TYPES.join(', ')} (case, '-', '_' and spaces do not matter)`,
+      });
+      return z.NEVER;
+    }
+    return m;
+  });
+
+/**
  * One action as the constitution sees it (snake_case as in the manual). Strict: unknown fields are
- * rejected. NaN and ±Infinity are rejected by zod's number type.
+ * rejected. NaN and ±Infinity are rejected by zod's number type. `method_type` is a closed
+ * vocabulary (METHOD_TYPES), normalized to its canonical spelling.
  */
 export const actionDataSchema = z
   .object({
-    /** e.g. 'harmonic_resonance', 'gradual', 'rate_limited', 'transactional', 'brute_force'. */
-    method_type: text('method_type', 64),
+    /** One of METHOD_TYPES; obvious spellings are normalized, anything else is invalid input. */
+    method_type: methodType,
     target_frequency: finite('target_frequency').optional(),
     /** May be negative: the action reduces entropy. */
     entropy_increase: finite('entropy_increase'),
