@@ -209,6 +209,28 @@ export interface ComplianceResult {
 export type DecisionChannel = 'ui' | 'cli' | 'discord' | 'scheduler' | 'web';
 export type EntropySource = 'manual' | 'live';
 
+/**
+ * A critical alert firing when a decision is made: while one fires the system is not stable
+ * (Law of Total Coherence), whatever the entropy figure says. `unknown` marks a critical rule that
+ * could not be evaluated: stability is then not known, which counts as not stable (fail closed).
+ */
+export interface FiringCriticalAlert {
+  rule: string;
+  title: string;
+  summary: string;
+  /** When it started firing (ISO), when known. */
+  since?: string;
+  /** 'rule': its condition holds now in the database; 'engine': the app's alert engine has it firing. */
+  seen_by: 'rule' | 'engine';
+  unknown?: boolean;
+}
+
+/** The entropy of one window measured for a decision. */
+export interface DecisionEntropyWindow {
+  minutes: number;
+  entropy: number;
+}
+
 /** Who asked, from where, about what: recorded with every decision. */
 export interface DecisionMeta {
   requested_by: string;
@@ -218,6 +240,16 @@ export interface DecisionMeta {
   environment?: string;
   entropy_source: EntropySource;
   entropy_reading?: EntropyReading;
+  /** Live decisions: the entropy of the short and the 15-minute window; the decision uses the worst. */
+  entropy_windows?: DecisionEntropyWindow[];
+  /** Live decisions: the critical alerts firing at decision time (empty: none). */
+  critical_alerts?: FiringCriticalAlert[];
+  /** A hand-entered entropy, recorded whenever one was given alongside a live reading. */
+  entropy_hand?: number;
+  /** The live (decision) entropy, recorded whenever a hand value was also given. */
+  entropy_live?: number;
+  /** Why the decision used this entropy (worst window, hand value higher, hand value ignored…). */
+  entropy_basis?: string;
 }
 
 /** A constitutional decision, in the spirit of OPA decision logs. */
