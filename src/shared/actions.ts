@@ -74,4 +74,9 @@ export interface ParsedAction {
   data: ActionData;
   /** Which words set which field, in order. */
   explanation: string[];
+  /**
+   * A purpose or circumstance clause of the request ("before the migration", "while the outage is
+   * ongoing"): context, not a second action. `incident`: it names an incident going on now.
+   */
+  context?: { text: string; incident: boolean };
 }

@@ -220,8 +220,11 @@ export interface FiringCriticalAlert {
   summary: string;
   /** When it started firing (ISO), when known. */
   since?: string;
-  /** 'rule': its condition holds now in the database; 'engine': the app's alert engine has it firing. */
-  seen_by: 'rule' | 'engine';
+  /**
+   * 'rule': its condition holds now in the database; 'engine': the app's alert engine has it firing;
+   * 'request': the request itself says an incident is going on ("while the outage is ongoing").
+   */
+  seen_by: 'rule' | 'engine' | 'request';
   unknown?: boolean;
 }
 
