@@ -17,6 +17,7 @@ export interface RequestContext {
 const TRAILING = [
   'before', 'ahead of', 'prior to', 'while', 'whilst', 'during', 'so that', 'so we can', 'so it', 'in order to', 'because', 'since', 'as soon as',
   'once', 'until', 'till', 'after', 'when', 'in preparation for', 'in case', 'given that', 'now that', 'amid', 'amidst', 'in the middle of', 'mid',
+  'even though', 'even if', 'although', 'though', 'despite', 'in spite of', 'regardless of', 'notwithstanding',
 ];
 /** "to <verb>" purposes: "vacuum the orders table to reclaim space". */
 const PURPOSE_VERBS = [
@@ -28,7 +29,10 @@ const PURPOSE_VERBS = [
 const INCIDENT_WORDS = /\b(incidents?|outages?|breach(es)?|attacks?|down|downtime|degraded|degradation|emergency|sev[\s-]?[0-2]|p[0-1]|firefight\w*|on fire|meltdown|crash(es|ing|ed)?|failing|broken|spik(e|es|ing)|errors?|ddos|intrusion|compromised?)\b/;
 const ONGOING = /\b(ongoing|on-going|still|currently|in progress|underway|active|happening|right now|is down|are down|going on|live|unfolding|continu\w+)\b/;
 /** Connectors that place the action inside the clause's time span. */
-const SIMULTANEOUS = new Set(['while', 'whilst', 'during', 'because', 'since', 'given that', 'now that', 'amid', 'amidst', 'in the middle of', 'mid', 'to']);
+const SIMULTANEOUS = new Set([
+  'while', 'whilst', 'during', 'because', 'since', 'given that', 'now that', 'amid', 'amidst', 'in the middle of', 'mid', 'to',
+  'even though', 'even if', 'although', 'though', 'despite', 'in spite of', 'regardless of', 'notwithstanding',
+]);
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
 const TRAILING_RE = new RegExp(`(?<!\\bat\\s+)\\b(${TRAILING.map(escape).join('|')})\\b`, 'i');
@@ -66,7 +70,11 @@ export function splitContext(text: string): { action: string; context: RequestCo
   return { action: trimmed.slice(0, first.index), context: contextOf(connector, rest) };
 }
 
-/** An incident named anywhere in the action part itself ("emergency deploy during the outage" is split; "mid-incident" is not). */
+/**
+ * An incident named in the action part itself ("deploy to prod (outage ongoing)", "mid-incident
+ * deploy", "hotfix, site is down"): any mention of an incident, outage, breach or attack, or of the
+ * system being down, counts — caution is never lowered by where the words stand.
+ */
 export function namesIncident(text: string): boolean {
-  return /\b(mid[\s-]?incident|mid[\s-]?outage|during\s+(the\s+|an\s+|this\s+)?(incident|outage))\b/i.test(text);
+  return /\b(mid[\s-]?)?(incidents?|outages?|breach(es)?|attacks?|ddos|sev[\s-]?[0-2]|meltdown|(is|are|went|site|system|db|database|prod|production|service|app|api|everything)\s+(down|on\s+fire))\b/i.test(text);
 }

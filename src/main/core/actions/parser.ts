@@ -26,6 +26,9 @@ import {
 
 export const MAX_REQUEST_LENGTH = 500;
 
+/** Kinds that are themselves a deploy (a plain "deploy" clause next to one of them is that action). */
+const DEPLOY_KINDS = new Set<ActionKind>(['deploy_untested', 'add_feature', 'fix', 'security_patch']);
+
 /** Canonical tokens of a catalogue phrase (stopwords and environment words removed). */
 function phraseTokens(phrase: string): string[] {
   const tokens = tokenize(phrase.replace(/\d+(?:\.\d+)?\s*:\s*\d+(?:\.\d+)?/g, ' ')).flat();
@@ -142,7 +145,8 @@ export function normalizeEnvironment(value: string): Environment | null {
   return ENV_WORDS[v] ?? null;
 }
 
-type MethodChoice = { method: 'harmonic' | 'brute'; word: string } | null;
+/** `strong`: brute force asked for explicitly ("at once", "brute force", "no throttle"): it applies to every kind. */
+type MethodChoice = { method: 'harmonic' | 'brute'; word: string; strong?: boolean } | null;
 
 /**
  * Builds the ActionData of a kind from its profile and the request's words. Exported for requests
@@ -168,7 +172,7 @@ export function buildAction(
 
   let methodWord: string | null = null;
   const method = options.method ?? null;
-  if (method && entry.method_adjustable) {
+  if (method && (entry.method_adjustable || (method.method === 'brute' && method.strong))) {
     if (method.method === 'harmonic') {
       data.method_type = 'harmonic_resonance';
       data.target_frequency = SCHUMANN_RESONANCE_HZ;
@@ -231,18 +235,24 @@ export function parseActionRequest(text: string, options: { environment?: Enviro
   const split = splitContext(text);
   const actionText = split.action;
   const context: RequestContext | null =
-    split.context ?? (namesIncident(actionText) ? { text: actionText.match(/\b(mid[\s-]?\w+|during\s+.*)$/i)?.[0] ?? actionText, incident: true } : null);
+    split.context && (split.context.incident || !namesIncident(actionText))
+      ? split.context
+      : namesIncident(actionText)
+        ? { text: actionText.trim(), incident: true }
+        : split.context;
   const ratio = extractRatio(actionText);
   const tokenized = tokenize(ratio ? ratio.rest : actionText);
   const all = tokenized.flat();
   if (all.length === 0) throw notUnderstood(text, 'it has no words R.O.M.A.N. can read');
-  const blocked = all.find((t) => t.negation === 'blocked');
+  const notEnv = all.filter((t) => t.negation === 'not_env');
+  const positiveEnv = all.some((t) => t.canon in ENV_WORDS);
+  const blocked = all.find((t) => t.negation === 'blocked') ?? (notEnv.length > 0 && !positiveEnv ? notEnv[0] : undefined);
   if (blocked) {
     throw notUnderstood(text, `it contains a negation ("${blocked.raw}") that does not name an action to do; ask for the action you want done`);
   }
   const noBackup = all.find((t) => t.negation === 'no_backup');
   const flipped = all.filter((t) => t.negation === 'flipped');
-  const clauses = tokenized.map((c) => c.filter((t) => t.negation !== 'no_backup')).filter((c) => c.length > 0);
+  const clauses = tokenized.map((c) => c.filter((t) => t.negation !== 'no_backup' && t.negation !== 'not_env')).filter((c) => c.length > 0);
 
   // Kind: per clause, the best catalogue phrase; one action per request.
   type ClauseResult = { clause: Token[]; content: Token[]; match: PhraseMatch };
@@ -263,6 +273,17 @@ export function parseActionRequest(text: string, options: { environment?: Enviro
   if (unmatched.length > 0) {
     throw notUnderstood(text, `part of it is not understood ("${unmatched[0].map((t) => t.raw).join(' ')}")`);
   }
+  // "deploy to staging and skip the tests": a plain deploy clause next to a kind that is itself a
+  // kind of deploy (untested code, a feature, a fix, a security patch) is that one action.
+  if (found.length === 2 && found.some((f) => f.match.kind === 'deploy')) {
+    const specific = found.find((f) => DEPLOY_KINDS.has(f.match.kind));
+    const plain = found.find((f) => f.match.kind === 'deploy');
+    if (specific && plain) {
+      found.splice(0, found.length, { clause: [...plain.clause, ...specific.clause], content: specific.content, match: specific.match });
+      const envOnly = plain.content.filter((t, i) => !plain.match.used.includes(i) && !HARMONIC_WORDS.has(t.canon) && !STRONG_BRUTE_WORDS.has(t.canon) && !WEAK_BRUTE_WORDS.has(t.canon));
+      if (envOnly.length > 0) throw notUnderstood(text, `part of it is not understood ("${envOnly.map((t) => t.raw).join(' ')}")`);
+    }
+  }
   const kinds = [...new Set(found.map((f) => f.match.kind))];
   if (kinds.length > 1 || found.length > 1) {
     throw notUnderstood(text, `it asks for more than one action (${kinds.map((k) => catalogueEntry(k).label.toLowerCase()).join(', ')}); request one action at a time`);
@@ -282,6 +303,7 @@ export function parseActionRequest(text: string, options: { environment?: Enviro
   }
   const kindWords = match.used.map((i) => content[i].raw).join(' ');
   const explanation = [`kind: "${kindWords}" → ${match.kind} (${catalogueEntry(match.kind).label})`];
+  for (const e of notEnv) explanation.push(`negation: "${e.raw}" excludes an environment`);
   for (const f of flipped) explanation.push(`negation: "${f.raw}" → ${f.canon === 'unthrottled' ? 'unthrottled (brute force)' : f.canon === 'gradual' ? 'gradual (not brute force)' : f.canon}`);
   if (context) {
     explanation.push(
@@ -324,9 +346,9 @@ export function parseActionRequest(text: string, options: { environment?: Enviro
   const weak = all.find((t) => WEAK_BRUTE_WORDS.has(t.canon));
   if (harmonic && strong) throw notUnderstood(text, `"${harmonic.raw}" and "${strong.raw}" contradict each other`);
   const method: MethodChoice = harmonic
-    ? { method: 'harmonic', word: harmonic.raw.replace(/_/g, '-') }
+    ? { method: 'harmonic', word: harmonic.negation === 'flipped' ? harmonic.canon : harmonic.raw.replace(/_/g, '-') }
     : strong
-      ? { method: 'brute', word: strong.raw.replace(/_/g, ' ') }
+      ? { method: 'brute', word: strong.negation === 'flipped' ? strong.canon : strong.raw.replace(/_/g, ' '), strong: true }
       : weak
         ? { method: 'brute', word: weak.raw }
         : null;

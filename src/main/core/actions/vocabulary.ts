@@ -11,7 +11,9 @@
  *   once"), "tests" becomes "untested" ("without tests");
  * - recorded when it only qualifies the action: "without a backup" (a destructive action then
  *   counts as the production one), "no downtime" (harmless);
- * - otherwise blocked: "don't delete …", "not to production" → the request is not understood.
+ * - an environment is excluded ("to staging, not production", "non-prod"): fine when another
+ *   environment is named, otherwise the request is not understood;
+ * - otherwise blocked: "don't delete …", "never deploy" → the request is not understood.
  * Two negators in a row cancel ("don't skip tests").
  */
 import type { Environment } from '../../../shared/actions';
@@ -20,7 +22,7 @@ export interface Token {
   raw: string;
   canon: string;
   /** How negation changed this token, when it did. */
-  negation?: 'flipped' | 'blocked' | 'no_backup';
+  negation?: 'flipped' | 'blocked' | 'no_backup' | 'not_env';
 }
 
 /** Multi-word expressions reduced to one canonical word before anything else. */
@@ -28,6 +30,9 @@ const PHRASE_SYNONYMS: [RegExp, string][] = [
   [/\b(\w+)n['’]t\b/g, ' $1 not '],
   [/\bcannot\b/g, ' can not '],
   [/\bw\/o\b/g, ' without '],
+  [/\b(all\s+)?(the\s+)?(tests?|ci|checks?|builds?)\s+(are\s+|is\s+|have\s+)?(green|passing|passed|pass|ok|fine)\b/g, ' '],
+  [/\blong[\s-]+running\b/g, ' runaway '],
+  [/\bre-?(index|indexing|indexed)\b/g, ' create index '],
   [/\bnon[\s-]+(?=[a-z])/g, ' non'],
   [/\bun-(?=[a-z])/g, ' un'],
   [/\brow[\s-]+level[\s-]+security\b/g, ' rls '],
@@ -60,12 +65,14 @@ const PHRASE_SYNONYMS: [RegExp, string][] = [
   [/\bpg[\s_-]?dump(all)?\b/g, ' backup '],
   [/\bsecurity[\s-]+(fix(es)?|update(s)?)\b/g, ' security patch '],
   [/\bcve[\s-]*\d{4}[\s-]*\d+\b/g, ' security patch '],
+  // "throttling disabled", "rate limit: off", "batching = false": the modifier is switched off.
+  [/\b(throttled|throttle|throttling|rate_limited|batched|batching|gradual)\s*(is\s+|are\s+|set\s+to\s+|[:=]\s*)?(disabled|disable|off|removed|bypassed|false|none|0)\b/g, ' unthrottled '],
 ];
 
 /** Single words → canonical word. */
 const WORD_SYNONYMS: Record<string, string> = {
   db: 'database', dbs: 'database', databases: 'database', postgres: 'database', postgresql: 'database', pg: 'database',
-  drop: 'delete', dropping: 'delete', drops: 'delete', dropped: 'delete', remove: 'delete', removing: 'delete', destroy: 'delete', erase: 'delete', wipe: 'delete', wiping: 'delete', nuke: 'delete', purge: 'delete', purging: 'delete', deleting: 'delete', deletes: 'delete', deleted: 'delete', prune: 'delete', pruning: 'delete', cleanup: 'delete', trim: 'delete', expire: 'delete',
+  drop: 'delete', dropping: 'delete', drops: 'delete', dropped: 'delete', remove: 'delete', removing: 'delete', destroy: 'delete', erase: 'delete', wipe: 'delete', wiping: 'delete', nuke: 'delete', purge: 'delete', purging: 'delete', deleting: 'delete', deletes: 'delete', deleted: 'delete', prune: 'delete', pruning: 'delete', clear: 'delete', clearing: 'delete', cleanup: 'delete', trim: 'delete', expire: 'delete',
   deploying: 'deploy', deployment: 'deploy', deployments: 'deploy', deployed: 'deploy', deploys: 'deploy', ship: 'deploy', shipping: 'deploy', release: 'deploy', releases: 'deploy', releasing: 'deploy', rollout: 'deploy', push: 'deploy', pushing: 'deploy', promote: 'deploy', promoting: 'deploy',
   migrate: 'migration', migrating: 'migration', migrations: 'migration', migrated: 'migration',
   backups: 'backup', snapshot: 'backup', snapshots: 'backup', dump: 'backup',
@@ -83,7 +90,7 @@ const WORD_SYNONYMS: Record<string, string> = {
   indexes: 'index', indices: 'index', build: 'create', add: 'create', adding: 'create', creating: 'create',
   terminate: 'cancel', halting: 'halt', stopping: 'stop',
   queries: 'query',
-  ban: 'block', blocking: 'block', blacklist: 'block', denylist: 'block', ips: 'ip',
+  ban: 'block', blacklist: 'block', denylist: 'block', ips: 'ip',
   calls: 'call', requests: 'call', request: 'call',
   records: 'rows', row: 'rows',
   sessions: 'session', tables: 'table', schemas: 'schema',
@@ -168,7 +175,7 @@ function prefixNegation(raw: string): Token | null {
   if (!m) return null;
   const stem = canonOf(m[2]);
   if (!known(stem)) return null;
-  if (m[1] === 'non' && stem in ENV_WORDS) return { raw, canon: '__not_env__', negation: 'blocked' };
+  if (stem in ENV_WORDS) return { raw, canon: '__not_env__', negation: 'not_env' };
   const flip = flipOf(stem);
   if (flip) return { raw, canon: flip.canon, negation: flip.kind };
   return { raw, canon: `__negated__`, negation: 'blocked' };
@@ -205,6 +212,7 @@ function applyNegators(words: Token[]): Token[] {
     const phrase = words.slice(i, j + 1).map((t) => t.raw).join(' ');
     const govern = (t: Token, raw: string): Token => {
       if (t.negation) return { raw, canon: '__negated__', negation: 'blocked' };
+      if (t.canon in ENV_WORDS) return { raw, canon: '__not_env__', negation: 'not_env' };
       const flip = flipOf(t.canon);
       if (flip) return { raw, canon: flip.canon, negation: flip.kind };
       if (NEUTRAL_WHEN_NEGATED.has(t.canon)) return { raw, canon: '__neutral__' };
