@@ -4,7 +4,7 @@
  * target + ActionData + an explanation of which words set which field).
  */
 import { z } from 'zod';
-import type { ActionData } from './constitution';
+import type { ActionData, MethodType } from './constitution';
 
 export const ACTION_KINDS = [
   'backup',
@@ -42,7 +42,7 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 
 /** What the constitution sees of a kind before the request's words adjust it. */
 export interface ActionProfile {
-  method_type: string;
+  method_type: MethodType;
   target_frequency?: number;
   entropy_increase: number;
   /** Risk outside production (and when no environment is named). */
@@ -77,4 +77,9 @@ export interface ParsedAction {
   data: ActionData;
   /** Which words set which field, in order. */
   explanation: string[];
+  /**
+   * A purpose or circumstance clause of the request ("before the migration", "while the outage is
+   * ongoing"): context, not a second action. `incident`: it names an incident going on now.
+   */
+  context?: { text: string; incident: boolean };
 }

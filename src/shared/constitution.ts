@@ -112,13 +112,49 @@ const text = (field: string, max: number) =>
     .max(max, `${field} must be at most ${max} characters`);
 
 /**
+ * The closed vocabulary of `method_type`: the methods the manual and the action catalogue use.
+ * Anything else is invalid input (never a verdict): an unknown method could be brute force under
+ * another name, so it is refused rather than approved.
+ */
+export const METHOD_TYPES = ['harmonic_resonance', 'gradual', 'rate_limited', 'transactional', 'brute_force'] as const;
+export type MethodType = (typeof METHOD_TYPES)[number];
+
+const METHOD_BY_KEY: ReadonlyMap<string, MethodType> = new Map(METHOD_TYPES.map((m) => [m.replace(/_/g, ''), m]));
+
+/**
+ * The canonical method for a spelling of it: case, '-', '_' and spaces do not matter
+ * ("Brute-Force", "bruteforce", "brute force" → brute_force). Anything else → null.
+ */
+export function normalizeMethodType(value: string): MethodType | null {
+  if (typeof value !== 'string' || value.length > 64) return null;
+  const trimmed = value.trim();
+  if (!/^[A-Za-z]+(?:[-_ ]+[A-Za-z]+)*$/.test(trimmed)) return null;
+  return METHOD_BY_KEY.get(trimmed.toLowerCase().replace(/[-_ ]+/g, '')) ?? null;
+}
+
+const methodType = z
+  .string({ error: (i) => `method_type must be one of ${METHOD_TYPES.join(', ')}${describeReceived(i.input)}` })
+  .transform((value, ctx) => {
+    const m = normalizeMethodType(value);
+    if (m === null) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `method_type "${value.length > 40 ? `${value.slice(0, 40)}…` : value}" is not a known method: use one of ${METHOD_TYPES.join(', ')} (case, '-', '_' and spaces do not matter)`,
+      });
+      return z.NEVER;
+    }
+    return m;
+  });
+
+/**
  * One action as the constitution sees it (snake_case as in the manual). Strict: unknown fields are
- * rejected. NaN and ±Infinity are rejected by zod's number type.
+ * rejected. NaN and ±Infinity are rejected by zod's number type. `method_type` is a closed
+ * vocabulary (METHOD_TYPES), normalized to its canonical spelling.
  */
 export const actionDataSchema = z
   .object({
-    /** e.g. 'harmonic_resonance', 'gradual', 'rate_limited', 'transactional', 'brute_force'. */
-    method_type: text('method_type', 64),
+    /** One of METHOD_TYPES; obvious spellings are normalized, anything else is invalid input. */
+    method_type: methodType,
     target_frequency: finite('target_frequency').optional(),
     /** May be negative: the action reduces entropy. */
     entropy_increase: finite('entropy_increase'),
@@ -173,6 +209,31 @@ export interface ComplianceResult {
 export type DecisionChannel = 'ui' | 'cli' | 'discord' | 'scheduler' | 'web';
 export type EntropySource = 'manual' | 'live';
 
+/**
+ * A critical alert firing when a decision is made: while one fires the system is not stable
+ * (Law of Total Coherence), whatever the entropy figure says. `unknown` marks a critical rule that
+ * could not be evaluated: stability is then not known, which counts as not stable (fail closed).
+ */
+export interface FiringCriticalAlert {
+  rule: string;
+  title: string;
+  summary: string;
+  /** When it started firing (ISO), when known. */
+  since?: string;
+  /**
+   * 'rule': its condition holds now in the database; 'engine': the app's alert engine has it firing;
+   * 'request': the request itself says an incident is going on ("while the outage is ongoing").
+   */
+  seen_by: 'rule' | 'engine' | 'request';
+  unknown?: boolean;
+}
+
+/** The entropy of one window measured for a decision. */
+export interface DecisionEntropyWindow {
+  minutes: number;
+  entropy: number;
+}
+
 /** Who asked, from where, about what: recorded with every decision. */
 export interface DecisionMeta {
   requested_by: string;
@@ -182,6 +243,16 @@ export interface DecisionMeta {
   environment?: string;
   entropy_source: EntropySource;
   entropy_reading?: EntropyReading;
+  /** Live decisions: the entropy of the short and the 15-minute window; the decision uses the worst. */
+  entropy_windows?: DecisionEntropyWindow[];
+  /** Live decisions: the critical alerts firing at decision time (empty: none). */
+  critical_alerts?: FiringCriticalAlert[];
+  /** A hand-entered entropy, recorded whenever one was given alongside a live reading. */
+  entropy_hand?: number;
+  /** The live (decision) entropy, recorded whenever a hand value was also given. */
+  entropy_live?: number;
+  /** Why the decision used this entropy (worst window, hand value higher, hand value ignored…). */
+  entropy_basis?: string;
 }
 
 /** A constitutional decision, in the spirit of OPA decision logs. */

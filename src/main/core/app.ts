@@ -15,7 +15,7 @@ import { registerWorkspaceHandlers } from './api/workspace';
 import { registerTriageHandlers } from './api/triage';
 import { registerDeploymentsHandlers } from './api/deployments';
 import { runSelfTest } from './constitution';
-import { measureSystemEntropy } from './monitoring';
+import { engineFiringCriticalAlerts, measureDecisionEntropy } from './constitution/decision-entropy';
 import { systemClock, type Clock } from './clock';
 import type { Caller, CoreContext, Emit, Services } from './context';
 import { NoSecretVault, Settings } from './settings/settings';
@@ -108,7 +108,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const registry = new HandlerRegistry();
 
   registerConstitutionHandlers(registry, {
-    liveEntropy: () => (workspaces.open ? measureSystemEntropy(workspaces.open.db.pool, clock) : null),
+    liveEntropy: () =>
+      workspaces.open
+        ? measureDecisionEntropy(workspaces.open.db.pool, clock, { engineAlerts: () => engineFiringCriticalAlerts(workspaces.open?.alerts) })
+        : null,
     record: (decision) => workspaces.open?.recordDecision(decision),
   });
   registerSettingsHandlers(registry, settings, workspaces);

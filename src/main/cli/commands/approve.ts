@@ -1,5 +1,5 @@
 /**
- * `roman approve "<request text>" (--entropy X | --db URL) --dry-run [--json]` — turns a request
+ * `roman approve "<request text>" (--entropy X | --db URL [--entropy X]) --dry-run [--json]` — turns a request
  * into a catalogued action, evaluates it and explains the decision in the manual's Discord format.
  * Nothing is executed (--dry-run is required until the operations feature executes actions).
  * Exit 0 approve, 1 reject, 2 invalid input, 3 request not understood.
@@ -11,7 +11,7 @@ import { requestAction, type ActionRequestOutcome } from '../../core/actions';
 import { EXIT, UsageError, type CliCommand } from '../io';
 import { entropyChoice, exitFor, requester, verdictJson, withEntropy } from './validate';
 
-const USAGE = 'Usage: roman approve "<request text>" (--entropy X | --db URL) --dry-run [--json]';
+const USAGE = 'Usage: roman approve "<request text>" (--entropy X | --db URL [--entropy X]) --dry-run [--json]';
 
 function parse(args: string[]) {
   try {
@@ -32,7 +32,7 @@ function parse(args: string[]) {
 }
 
 export const command: CliCommand = {
-  summary: 'Request approval of an action in plain words, e.g. "deploy to staging" (--entropy X | --db URL) --dry-run [--json]',
+  summary: 'Request approval of an action in plain words, e.g. "deploy to staging" (--entropy X | --db URL [--entropy X]) --dry-run [--json]',
   async run(io) {
     const { values, positionals } = parse(io.args);
     const text = positionals.join(' ').trim();

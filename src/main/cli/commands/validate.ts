@@ -1,5 +1,5 @@
 /**
- * `roman validate (--entropy X | --db URL) [--json] [FILE|-]` — evaluates one ActionData JSON
+ * `roman validate (--entropy X | --db URL | --db URL --entropy X) [--json] [FILE|-]` — evaluates one ActionData JSON
  * object (from FILE or stdin) against the four laws. Exit 0 approve (with or without warning),
  * 1 reject, 2 invalid input. With --db the entropy is measured live and the decision recorded in
  * ops.roman_events.
@@ -7,33 +7,38 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { Decision, DecisionMeta } from '../../../shared/constitution';
+import type { Decision } from '../../../shared/constitution';
 import { DomainError } from '../../../shared/result';
 import { systemClock } from '../../core/clock';
 import { evaluate, explainDecision, parseEntropyText } from '../../core/constitution';
+import { chooseDecisionEntropy, type EntropyChoiceResult } from '../../core/constitution/decision-entropy';
 import { decideWithLiveEntropy } from '../../core/constitution/live-decision';
 import { EXIT, UsageError, type CliCommand, type CliIO } from '../io';
 
-export type EntropyChoice = { source: 'manual'; entropy: number } | { source: 'live'; url: string };
+export type EntropyChoice = { source: 'manual'; entropy: number } | { source: 'live'; url: string; hand?: number };
 
-/** --entropy X or --db URL, exactly one; never an assumed entropy. */
-export function entropyChoice(values: { entropy?: string; db?: string }): EntropyChoice {
-  if (values.entropy !== undefined && values.db !== undefined) {
-    throw new UsageError('give either --entropy X or --db URL, not both');
-  }
-  if (values.db !== undefined) {
-    if (values.db.trim() === '') throw new UsageError('--db needs a connection URL (postgres://…)');
-    return { source: 'live', url: values.db };
-  }
-  if (values.entropy === undefined) {
-    throw new UsageError('the system entropy is required: give --entropy X (0.042 or 4.2%) or --db URL to measure it; R.O.M.A.N. never assumes an entropy');
-  }
+function handEntropy(text: string): number {
   try {
-    return { source: 'manual', entropy: parseEntropyText(values.entropy) };
+    return parseEntropyText(text);
   } catch (err) {
     if (err instanceof DomainError) throw new UsageError(err.message);
     throw err;
   }
+}
+
+/**
+ * --entropy X and/or --db URL; never an assumed entropy. With both, the live reading decides and
+ * the hand value may only raise it (a lower hand value is ignored and recorded).
+ */
+export function entropyChoice(values: { entropy?: string; db?: string }): EntropyChoice {
+  if (values.db !== undefined) {
+    if (values.db.trim() === '') throw new UsageError('--db needs a connection URL (postgres://…)');
+    return values.entropy !== undefined ? { source: 'live', url: values.db, hand: handEntropy(values.entropy) } : { source: 'live', url: values.db };
+  }
+  if (values.entropy === undefined) {
+    throw new UsageError('the system entropy is required: give --entropy X (0.042 or 4.2%) or --db URL to measure it; R.O.M.A.N. never assumes an entropy');
+  }
+  return { source: 'manual', entropy: handEntropy(values.entropy) };
 }
 
 export function requester(env: NodeJS.ProcessEnv): string {
@@ -61,17 +66,22 @@ export function exitFor(decision: Decision): number {
 }
 
 /**
- * Runs `decide` with the chosen entropy: as given, or measured live (then the decision is recorded).
+ * Runs `decide` with the chosen entropy: as given, or the decision entropy measured live (the worst
+ * window, critical alerts, a hand value only when higher; then the decision is recorded).
  * Returns the value and a note for humans.
  */
 export async function withEntropy<T>(
   choice: EntropyChoice,
-  decide: (entropy: number, meta: Pick<DecisionMeta, 'entropy_source' | 'entropy_reading'>) => { value: T; decision: Decision },
+  decide: (entropy: number, meta: EntropyChoiceResult['meta']) => { value: T; decision: Decision },
 ): Promise<{ value: T; note: string | null }> {
-  if (choice.source === 'manual') return { value: decide(choice.entropy, { entropy_source: 'manual' }).value, note: null };
-  const live = await decideWithLiveEntropy(choice.url, systemClock, (reading) =>
-    decide(reading.entropy, { entropy_source: 'live', entropy_reading: reading }),
-  );
+  if (choice.source === 'manual') {
+    const c = chooseDecisionEntropy(choice.entropy, undefined);
+    return { value: decide(c.systemEntropy, c.meta).value, note: null };
+  }
+  const live = await decideWithLiveEntropy(choice.url, systemClock, (reading) => {
+    const c = chooseDecisionEntropy(choice.hand, reading);
+    return decide(c.systemEntropy, c.meta);
+  });
   return { value: live.value, note: live.recorded ? 'Recorded in ops.roman_events.' : 'Already recorded in ops.roman_events.' };
 }
 
@@ -94,12 +104,12 @@ function parse(args: string[]) {
       options: { entropy: { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean', default: false } },
     });
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}\nUsage: roman validate (--entropy X | --db URL) [--json] [FILE|-]`);
+    throw new UsageError(`${(err as Error).message}\nUsage: roman validate (--entropy X | --db URL [--entropy X]) [--json] [FILE|-]`);
   }
 }
 
 export const command: CliCommand = {
-  summary: 'Validate one ActionData JSON object against the four laws (--entropy X | --db URL) [--json] [FILE|-]',
+  summary: 'Validate one ActionData JSON object against the four laws (--entropy X | --db URL [--entropy X]) [--json] [FILE|-]',
   async run(io) {
     const { values, positionals } = parse(io.args);
     if (positionals.length > 1) throw new UsageError(`give one FILE (or - for standard input), got ${positionals.length}`);

@@ -11,108 +11,23 @@ import { ENVIRONMENTS } from '../../../shared/actions';
 import { PRINCIPLE_SACRED_GEOMETRY_RATIO, SCHUMANN_RESONANCE_HZ, actionDataSchema, type ActionData } from '../../../shared/constitution';
 import { DomainError } from '../../../shared/result';
 import { CATALOGUE, catalogueEntry, describeAction } from './catalogue';
+import { namesIncident, splitContext, type RequestContext } from './context';
+import {
+  CONTRARY_VERBS,
+  ENV_WORDS,
+  HARMONIC_WORDS,
+  STOPWORDS,
+  STRONG_BRUTE_WORDS,
+  TARGET_NOUNS,
+  WEAK_BRUTE_WORDS,
+  tokenize,
+  type Token,
+} from './vocabulary';
 
 export const MAX_REQUEST_LENGTH = 500;
 
-/** Multi-word expressions reduced to one canonical word before anything else. */
-const PHRASE_SYNONYMS: [RegExp, string][] = [
-  [/\brow[\s-]+level[\s-]+security\b/g, ' rls '],
-  [/\brate[\s-]+limit(ed|ing)?\b/g, ' rate_limited '],
-  [/\bbrute[\s-]+force\b/g, ' brute_force '],
-  [/\b(all\s+)?at\s+once\b/g, ' at_once '],
-  [/\bin\s+(small\s+)?batch(es)?\b/g, ' batched '],
-  [/\bback(ing)?[\s-]+up\b/g, ' backup '],
-  [/\broll(ing)?[\s-]+back\b/g, ' rollback '],
-  [/\broll(ing)?[\s-]+out\b/g, ' rollout '],
-  [/\bturn(ing)?[\s-]+off\b/g, ' disable '],
-  [/\bswitch(ing)?[\s-]+off\b/g, ' disable '],
-  [/\bread[\s-]+only\b/g, ' read_only '],
-  [/\bclean[\s-]+up\b/g, ' cleanup '],
-  [/\bhot[\s-]+fix\b/g, ' hotfix '],
-  [/\bip[\s-]+address(es)?\b/g, ' ip '],
-  [/\bpg[\s_-]?dump\b/g, ' backup '],
-  [/\b(\w+)n't\b/g, ' $1 not '],
-  [/\bcannot\b/g, ' can not '],
-];
-
-/** Single words → canonical word. */
-const WORD_SYNONYMS: Record<string, string> = {
-  db: 'database', dbs: 'database', databases: 'database',
-  drop: 'delete', dropping: 'delete', remove: 'delete', removing: 'delete', destroy: 'delete', erase: 'delete', wipe: 'delete', nuke: 'delete', purge: 'delete', deleting: 'delete', deletes: 'delete', deleted: 'delete', prune: 'delete', cleanup: 'delete',
-  deploying: 'deploy', deployment: 'deploy', deployments: 'deploy', deployed: 'deploy', deploys: 'deploy', ship: 'deploy', shipping: 'deploy', release: 'deploy', releases: 'deploy', rollout: 'deploy', push: 'deploy',
-  migrate: 'migration', migrating: 'migration', migrations: 'migration', migrated: 'migration',
-  backups: 'backup', snapshot: 'backup', dump: 'backup',
-  revert: 'rollback', rollbacks: 'rollback', undo: 'rollback',
-  patches: 'patch', patching: 'patch', update: 'patch', updates: 'patch',
-  hotfix: 'fix', fixes: 'fix', fixing: 'fix', repair: 'fix',
-  vacuuming: 'vacuum', analyse: 'analyze',
-  freezing: 'freeze', revoke: 'freeze', revoking: 'freeze', read_only: 'freeze',
-  writes: 'write', writing: 'write',
-  unfreeze: 'restore', grant: 'restore', reenable: 'restore', restoring: 'restore',
-  inserts: 'insert', inserting: 'insert', backfilling: 'backfill', load: 'backfill', loading: 'backfill', import: 'backfill', importing: 'backfill',
-  disabling: 'disable', deactivate: 'disable', bypass: 'disable', bypassing: 'disable',
-  authentication: 'auth', authn: 'auth', login: 'auth', logins: 'auth',
-  features: 'feature', complexity: 'feature',
-  indexes: 'index', indices: 'index', build: 'create', add: 'create', adding: 'create', creating: 'create',
-  kill: 'cancel', terminate: 'cancel', halting: 'halt', stopping: 'stop',
-  queries: 'query',
-  ban: 'block', blocking: 'block', ips: 'ip',
-  calls: 'call', requests: 'call', request: 'call',
-  records: 'rows', row: 'rows',
-  sessions: 'session', tables: 'table', schemas: 'schema',
-  expired: 'old', stale: 'old', outdated: 'old',
-  truncating: 'truncate',
-  tests: 'tested', test: 'tested', testing: 'tested',
-  layout: 'spacing', layouts: 'spacing',
-  reads: 'read',
-};
-
-const ENV_WORDS: Record<string, Exclude<Environment, 'unspecified'>> = {
-  production: 'production', prod: 'production', prd: 'production',
-  staging: 'staging', stage: 'staging', stg: 'staging', preprod: 'staging',
-  development: 'development', dev: 'development', local: 'development',
-  sample: 'sample', demo: 'sample',
-};
-
-const HARMONIC_WORDS = new Set(['throttled', 'throttle', 'throttling', 'gradual', 'gradually', 'rate_limited', 'ratelimited', 'batched', 'batch', 'incremental', 'incrementally', 'phased', 'chunked', 'slowly']);
-const STRONG_BRUTE_WORDS = new Set(['unthrottled', 'brute_force', 'at_once', 'unlimited', 'unbatched']);
-const WEAK_BRUTE_WORDS = new Set(['mass', 'bulk', 'all', 'everything']);
-const NEGATIONS = new Set(['not', 'never', 'dont']);
-/** Verbs that change what is asked when the chosen phrase did not consume them ("delete the backup"). */
-const CONTRARY_VERBS = new Set(['stop', 'halt', 'abort', 'pause', 'prevent', 'cancel', 'disable', 'skip', 'block', 'freeze', 'restore', 'delete', 'truncate', 'rollback']);
-const CLAUSE_BREAKS = new Set(['and', 'then', 'also', 'plus', 'afterwards', ',', ';', '&']);
-
-/** Words that carry no meaning for the kind or the target. */
-const STOPWORDS = new Set([
-  'a', 'an', 'the', 'to', 'on', 'of', 'in', 'into', 'for', 'from', 'at', 'with', 'by', 'our', 'my', 'this', 'that', 'these', 'those', 'its', 'it',
-  'please', 'approve', 'roman', 'r.o.m.a.n', 'r.o.m.a.n.', 'can', 'you', 'i', 'we', 'want', 'would', 'like', 'lets', 'let', 's', 'go', 'do', 'run', 'now', 'immediately', 'asap', 'right', 'away',
-  'entire', 'whole', 'operation', 'operations', 'system', 'environment', 'env', 'server', 'failed', 'failing', 'broken', 'last', 'previous', 'latest', 'recent',
-  'during', 'incident', 'outage', 'emergency', 'ratio', 'following', 'golden', 'phi', 'proportions', 'job', 'task', 'some', 'any', 'mode',
-]);
-
-/** Words of a target that name its type rather than the object itself. */
-const TARGET_NOUNS = new Set(['schema', 'table', 'column']);
-
-interface Token {
-  raw: string;
-  canon: string;
-}
-
-function tokenize(text: string): Token[][] {
-  let s = ` ${text.toLowerCase()} `;
-  for (const [re, replacement] of PHRASE_SYNONYMS) s = s.replace(re, replacement);
-  const clauses: Token[][] = [[]];
-  for (const m of s.matchAll(/[a-z0-9_]+(?:\.[a-z0-9_]+)*|[,;&]/g)) {
-    const raw = m[0];
-    if (CLAUSE_BREAKS.has(raw)) {
-      clauses.push([]);
-      continue;
-    }
-    const canon = WORD_SYNONYMS[raw] ?? raw;
-    clauses[clauses.length - 1].push({ raw, canon });
-  }
-  return clauses.filter((c) => c.length > 0);
-}
+/** Kinds that are themselves a deploy (a plain "deploy" clause next to one of them is that action). */
+const DEPLOY_KINDS = new Set<ActionKind>(['deploy_untested', 'add_feature', 'fix', 'security_patch']);
 
 /** Canonical tokens of a catalogue phrase (stopwords and environment words removed). */
 function phraseTokens(phrase: string): string[] {
@@ -230,7 +145,8 @@ export function normalizeEnvironment(value: string): Environment | null {
   return ENV_WORDS[v] ?? null;
 }
 
-type MethodChoice = { method: 'harmonic' | 'brute'; word: string } | null;
+/** `strong`: brute force asked for explicitly ("at once", "brute force", "no throttle"): it applies to every kind. */
+type MethodChoice = { method: 'harmonic' | 'brute'; word: string; strong?: boolean } | null;
 
 /**
  * Builds the ActionData of a kind from its profile and the request's words. Exported for requests
@@ -240,7 +156,7 @@ export function buildAction(
   kind: ActionKind,
   environment: Environment,
   target: string | null,
-  options: { method?: MethodChoice; ratio?: { value: number; words: string } | null; explanation?: string[] } = {},
+  options: { method?: MethodChoice; ratio?: { value: number; words: string } | null; explanation?: string[]; noBackup?: string | null } = {},
 ): ParsedAction {
   const entry: CatalogueEntry = catalogueEntry(kind);
   const explanation = [...(options.explanation ?? [])];
@@ -256,7 +172,7 @@ export function buildAction(
 
   let methodWord: string | null = null;
   const method = options.method ?? null;
-  if (method && entry.method_adjustable) {
+  if (method && (entry.method_adjustable || (method.method === 'brute' && method.strong))) {
     if (method.method === 'harmonic') {
       data.method_type = 'harmonic_resonance';
       data.target_frequency = SCHUMANN_RESONANCE_HZ;
@@ -275,6 +191,9 @@ export function buildAction(
   if (entry.destructive && environment === 'production' && p.production_risk_to_life !== undefined) {
     data.risk_to_life = p.production_risk_to_life;
     explanation.push(`risk_to_life: ${data.risk_to_life} (destructive action against production)`);
+  } else if (entry.destructive && options.noBackup) {
+    data.risk_to_life = Math.max(data.risk_to_life, p.production_risk_to_life ?? 0.3);
+    explanation.push(`risk_to_life: ${data.risk_to_life} (destructive action "${options.noBackup}": no backup to restore from)`);
   } else {
     explanation.push(`risk_to_life: ${data.risk_to_life} (profile of ${kind}${entry.destructive ? `; ${p.production_risk_to_life ?? data.risk_to_life} in production` : ''})`);
   }
@@ -288,6 +207,7 @@ export function buildAction(
   } else {
     explanation.push('geometric_ratio: not given → Structural Integrity is not evaluated');
   }
+  if (options.noBackup && !entry.destructive) explanation.push(`"${options.noBackup}": noted; ${entry.label.toLowerCase()} does not destroy data`);
   data.description = describeAction(kind, environment, target, methodWord);
   const checked = actionDataSchema.parse(data);
   return { kind, label: entry.label, environment, target, destructive: entry.destructive, data: checked, explanation };
@@ -312,12 +232,27 @@ export function parseActionRequest(text: string, options: { environment?: Enviro
   if (typeof text !== 'string' || text.trim() === '') throw new DomainError('invalid_input', 'The request text is empty: say what should be done, e.g. "deploy to staging".');
   if (text.length > MAX_REQUEST_LENGTH) throw new DomainError('invalid_input', `The request text is longer than ${MAX_REQUEST_LENGTH} characters.`);
 
-  const ratio = extractRatio(text);
-  const clauses = tokenize(ratio ? ratio.rest : text);
-  const all = clauses.flat();
+  const split = splitContext(text);
+  const actionText = split.action;
+  const context: RequestContext | null =
+    split.context && (split.context.incident || !namesIncident(actionText))
+      ? split.context
+      : namesIncident(actionText)
+        ? { text: actionText.trim(), incident: true }
+        : split.context;
+  const ratio = extractRatio(actionText);
+  const tokenized = tokenize(ratio ? ratio.rest : actionText);
+  const all = tokenized.flat();
   if (all.length === 0) throw notUnderstood(text, 'it has no words R.O.M.A.N. can read');
-  const negation = all.find((t) => NEGATIONS.has(t.canon));
-  if (negation) throw notUnderstood(text, `it contains a negation ("${negation.raw}"); ask for the action you want done`);
+  const notEnv = all.filter((t) => t.negation === 'not_env');
+  const positiveEnv = all.some((t) => t.canon in ENV_WORDS);
+  const blocked = all.find((t) => t.negation === 'blocked') ?? (notEnv.length > 0 && !positiveEnv ? notEnv[0] : undefined);
+  if (blocked) {
+    throw notUnderstood(text, `it contains a negation ("${blocked.raw}") that does not name an action to do; ask for the action you want done`);
+  }
+  const noBackup = all.find((t) => t.negation === 'no_backup');
+  const flipped = all.filter((t) => t.negation === 'flipped');
+  const clauses = tokenized.map((c) => c.filter((t) => t.negation !== 'no_backup' && t.negation !== 'not_env')).filter((c) => c.length > 0);
 
   // Kind: per clause, the best catalogue phrase; one action per request.
   type ClauseResult = { clause: Token[]; content: Token[]; match: PhraseMatch };
@@ -338,6 +273,17 @@ export function parseActionRequest(text: string, options: { environment?: Enviro
   if (unmatched.length > 0) {
     throw notUnderstood(text, `part of it is not understood ("${unmatched[0].map((t) => t.raw).join(' ')}")`);
   }
+  // "deploy to staging and skip the tests": a plain deploy clause next to a kind that is itself a
+  // kind of deploy (untested code, a feature, a fix, a security patch) is that one action.
+  if (found.length === 2 && found.some((f) => f.match.kind === 'deploy')) {
+    const specific = found.find((f) => DEPLOY_KINDS.has(f.match.kind));
+    const plain = found.find((f) => f.match.kind === 'deploy');
+    if (specific && plain) {
+      found.splice(0, found.length, { clause: [...plain.clause, ...specific.clause], content: specific.content, match: specific.match });
+      const envOnly = plain.content.filter((t, i) => !plain.match.used.includes(i) && !HARMONIC_WORDS.has(t.canon) && !STRONG_BRUTE_WORDS.has(t.canon) && !WEAK_BRUTE_WORDS.has(t.canon));
+      if (envOnly.length > 0) throw notUnderstood(text, `part of it is not understood ("${envOnly.map((t) => t.raw).join(' ')}")`);
+    }
+  }
   const kinds = [...new Set(found.map((f) => f.match.kind))];
   if (kinds.length > 1 || found.length > 1) {
     throw notUnderstood(text, `it asks for more than one action (${kinds.map((k) => catalogueEntry(k).label.toLowerCase()).join(', ')}); request one action at a time`);
@@ -357,6 +303,13 @@ export function parseActionRequest(text: string, options: { environment?: Enviro
   }
   const kindWords = match.used.map((i) => content[i].raw).join(' ');
   const explanation = [`kind: "${kindWords}" → ${match.kind} (${catalogueEntry(match.kind).label})`];
+  for (const e of notEnv) explanation.push(`negation: "${e.raw}" excludes an environment`);
+  for (const f of flipped) explanation.push(`negation: "${f.raw}" → ${f.canon === 'unthrottled' ? 'unthrottled (brute force)' : f.canon === 'gradual' ? 'gradual (not brute force)' : f.canon}`);
+  if (context) {
+    explanation.push(
+      `context: "${context.text}"${context.incident ? ' → an incident is going on: the system counts as unstable for this decision' : ' (not part of the action)'}`,
+    );
+  }
 
   // Environment.
   const envTokens: { token: Token; env: Exclude<Environment, 'unspecified'>; afterFrom: boolean }[] = [];
@@ -393,9 +346,9 @@ export function parseActionRequest(text: string, options: { environment?: Enviro
   const weak = all.find((t) => WEAK_BRUTE_WORDS.has(t.canon));
   if (harmonic && strong) throw notUnderstood(text, `"${harmonic.raw}" and "${strong.raw}" contradict each other`);
   const method: MethodChoice = harmonic
-    ? { method: 'harmonic', word: harmonic.raw.replace(/_/g, '-') }
+    ? { method: 'harmonic', word: harmonic.negation === 'flipped' ? harmonic.canon : harmonic.raw.replace(/_/g, '-') }
     : strong
-      ? { method: 'brute', word: strong.raw.replace(/_/g, ' ') }
+      ? { method: 'brute', word: strong.negation === 'flipped' ? strong.canon : strong.raw.replace(/_/g, ' '), strong: true }
       : weak
         ? { method: 'brute', word: weak.raw }
         : null;
@@ -410,9 +363,11 @@ export function parseActionRequest(text: string, options: { environment?: Enviro
   const target = named.length > 0 ? named.map((t) => t.raw).join(' ') : null;
   if (target) explanation.push(`target: "${targetWords.map((t) => t.raw).join(' ')}" → ${target}`);
 
-  return buildAction(match.kind, environment, target, {
+  const built = buildAction(match.kind, environment, target, {
     method,
     ratio: ratio ? { value: ratio.value, words: ratio.words } : null,
     explanation,
+    noBackup: noBackup ? noBackup.raw : null,
   });
+  return context ? { ...built, context } : built;
 }

@@ -74,8 +74,13 @@ export function requestAction(
   clock: Clock,
 ): ActionRequestOutcome {
   const action = resolveAction(input);
+  // An incident named by the request never lowers caution: it counts as a firing critical alert.
+  const named = action.context?.incident
+    ? [{ rule: 'request_context', title: 'Incident named in the request', summary: `"${action.context.text}"`, seen_by: 'request' as const }]
+    : [];
   const decision = evaluate(action.data, input.systemEntropy, {
     ...meta,
+    ...(named.length > 0 ? { critical_alerts: [...(meta.critical_alerts ?? []), ...named] } : {}),
     ...(input.text !== undefined ? { request_text: input.text } : {}),
     action_kind: action.kind,
     environment: action.environment,

@@ -17,6 +17,7 @@ function checkMeta(meta: DecisionMeta): void {
   if (typeof meta.requested_by !== 'string' || meta.requested_by.trim() === '') problems.push('requested_by must be a non-empty string');
   if (!CHANNELS.has(meta.channel)) problems.push(`channel must be one of ${[...CHANNELS].join(', ')}`);
   if (meta.entropy_source !== 'manual' && meta.entropy_source !== 'live') problems.push("entropy_source must be 'manual' or 'live'");
+  if (meta.critical_alerts !== undefined && !Array.isArray(meta.critical_alerts)) problems.push('critical_alerts must be a list');
   if (problems.length > 0) {
     throw new DomainError('invalid_input', `Invalid decision metadata: ${problems.join('; ')}`, problems.map((m) => ({ path: 'meta', message: m })));
   }
@@ -31,7 +32,7 @@ export function evaluate(action: unknown, systemEntropy: unknown, meta: Decision
   checkMeta(meta);
   const input = validateInput(action, systemEntropy);
   const at = clock.now();
-  const result = evaluateLaws(input.action, input.systemEntropy);
+  const result = evaluateLaws(input.action, input.systemEntropy, { criticalAlerts: meta.critical_alerts ?? [] });
   const duration_ms = Number((performance.now() - started).toFixed(3));
   const { requested_by, channel, ...rest } = meta;
   const extra = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Omit<DecisionMeta, 'requested_by' | 'channel'>;

@@ -14,6 +14,7 @@ import {
   type LawId,
   type LawResult,
 } from '../../../shared/constitution';
+import { describeCriticalAlerts } from './laws';
 
 /** The manual's safer alternatives, per violated law. */
 export const DEFAULT_ALTERNATIVES: Readonly<Record<Exclude<LawId, 'structural_integrity'>, string>> = Object.freeze({
@@ -34,11 +35,20 @@ function whyLines(law: LawId, decision: Decision): string[] {
         `This action uses brute force instead of harmonic resonance (${LAWS.harmonic_attraction.principle}).`,
         `Operations must synchronize with Earth's Schumann resonance (${SCHUMANN_RESONANCE_HZ} Hz).`,
       ];
-    case 'total_coherence':
+    case 'total_coherence': {
+      const alerts = decision.input.critical_alerts ?? [];
+      const firing = alerts.filter((a) => !a.unknown);
+      const unknown = alerts.filter((a) => a.unknown);
+      const why = [
+        ...(decision.input.system_entropy > ENTROPY_THRESHOLD ? [`entropy ${formatPercent(decision.input.system_entropy)} > ${formatPercent(ENTROPY_THRESHOLD)}`] : []),
+        ...(firing.length > 0 ? [`critical alert${firing.length > 1 ? 's' : ''} firing: ${describeCriticalAlerts(firing)}`] : []),
+        ...(unknown.length > 0 ? [`stability unknown: ${describeCriticalAlerts(unknown)}`] : []),
+      ];
       return [
-        `The system is unstable (entropy ${formatPercent(decision.input.system_entropy)} > ${formatPercent(ENTROPY_THRESHOLD)}) and this action increases chaos.`,
+        `The system is unstable (${why.join('; ')}) and this action increases chaos.`,
         `${LAWS.total_coherence.principle}: restore coherence before adding change.`,
       ];
+    }
     case 'structural_integrity':
       return ['The action deviates from Sacred Geometry (acceptable but suboptimal).'];
   }
@@ -99,8 +109,15 @@ export function explainDecision(
   if (result.verdict === 'approve_with_warning') {
     lines.push('', ...whyLines('structural_integrity', decision));
   }
-  const stable = input.system_entropy <= ENTROPY_THRESHOLD ? 'STABLE' : 'UNSTABLE';
+  const alerts = input.critical_alerts ?? [];
+  const stable = input.system_entropy <= ENTROPY_THRESHOLD && alerts.length === 0 ? 'STABLE' : 'UNSTABLE';
   const source = input.entropy_source === 'live' ? 'measured live' : 'given manually';
-  lines.push('', `System Entropy: ${formatPercent(input.system_entropy)} (${stable}, ${source})`, `Decision: ${decision.decision_id}`);
+  lines.push('', `System Entropy: ${formatPercent(input.system_entropy)} (${stable}, ${source})`);
+  if (input.entropy_windows && input.entropy_windows.length > 0) {
+    lines.push(`Entropy windows: ${input.entropy_windows.map((w) => `${w.minutes} min ${formatPercent(w.entropy)}`).join(', ')} (the worst is used)`);
+  }
+  if (input.entropy_basis) lines.push(`Entropy basis: ${input.entropy_basis}`);
+  if (alerts.length > 0) lines.push(`Critical alerts: ${describeCriticalAlerts(alerts)}`);
+  lines.push(`Decision: ${decision.decision_id}`);
   return { headline, alternatives: alts, lines };
 }

@@ -15,6 +15,7 @@ import {
   systemEntropySchema,
   type ActionData,
   type ComplianceResult,
+  type FiringCriticalAlert,
   type LawFinding,
   type LawId,
   type LawOutcome,
@@ -91,9 +92,33 @@ export function lawOfHarmonicAttraction(action: ActionData): LawResult {
   return result('harmonic_attraction', 'pass', `${methodWords(action.method_type)}${lock}, no brute force`);
 }
 
-/** Law of Total Coherence: entropy above 10 % and the action increases it → violation. */
-export function lawOfTotalCoherence(action: ActionData, systemEntropy: number): LawResult {
+/** Names of the critical alerts that make the system unstable: "System Down (12 errors in the last minute)". */
+export function describeCriticalAlerts(alerts: readonly FiringCriticalAlert[]): string {
+  return alerts
+    .map((a) => (a.unknown ? `${a.title} (could not be evaluated: ${a.summary})` : `${a.title} (${a.summary})`))
+    .join(', ');
+}
+
+/**
+ * Law of Total Coherence: the system is unstable when its entropy is above 10 % or a critical
+ * alert fires (or a critical rule could not be evaluated); an unstable system rejects any action
+ * that increases entropy. The detail names what made the system unstable.
+ */
+export function lawOfTotalCoherence(action: ActionData, systemEntropy: number, criticalAlerts: readonly FiringCriticalAlert[] = []): LawResult {
   const level = `system entropy ${formatPercent(systemEntropy)}`;
+  if (criticalAlerts.length > 0) {
+    const firing = criticalAlerts.filter((a) => !a.unknown);
+    const unknown = criticalAlerts.filter((a) => a.unknown);
+    const causes = [
+      systemEntropy > ENTROPY_THRESHOLD ? `${level} > ${formatPercent(ENTROPY_THRESHOLD)}` : level,
+      ...(firing.length > 0 ? [`critical alert${firing.length > 1 ? 's' : ''} firing: ${describeCriticalAlerts(firing)}`] : []),
+      ...(unknown.length > 0 ? [`stability unknown: ${describeCriticalAlerts(unknown)}`] : []),
+    ].join('; ');
+    if (action.entropy_increase > 0.0) {
+      return result('total_coherence', 'violation', `system unstable: ${causes}; entropy_increase ${num(action.entropy_increase)} > 0`);
+    }
+    return result('total_coherence', 'pass', `system unstable: ${causes}; but the action does not increase entropy (${num(action.entropy_increase)})`);
+  }
   if (systemEntropy > ENTROPY_THRESHOLD && action.entropy_increase > 0.0) {
     return result('total_coherence', 'violation', `${level} > ${formatPercent(ENTROPY_THRESHOLD)} and entropy_increase ${num(action.entropy_increase)} > 0`);
   }
@@ -125,12 +150,18 @@ export function verdictOf(laws: LawResult[]): Verdict {
   return 'approve';
 }
 
+/** What else a decision knows about the system's stability besides the entropy figure. */
+export interface StabilityContext {
+  /** Critical alerts firing (or critical rules that could not be evaluated) at decision time. */
+  criticalAlerts?: readonly FiringCriticalAlert[];
+}
+
 /** Evaluates an already validated action against all four laws. */
-export function evaluateLaws(action: ActionData, systemEntropy: number): ComplianceResult {
+export function evaluateLaws(action: ActionData, systemEntropy: number, context: StabilityContext = {}): ComplianceResult {
   const laws = [
     lawOfInhabitance(action),
     lawOfHarmonicAttraction(action),
-    lawOfTotalCoherence(action, systemEntropy),
+    lawOfTotalCoherence(action, systemEntropy, context.criticalAlerts ?? []),
     lawOfStructuralIntegrity(action),
   ];
   const finding = (l: LawResult): LawFinding => ({ law: l.law, message: l.message });

@@ -1,37 +1,31 @@
 /**
- * A decision against a live database: opens a pool on the URL, measures the system entropy
- * (monitoring), lets the caller decide with it, records the Decision in ops.roman_events (exactly
- * once, keyed by decision_id) and closes the pool. A database that cannot be reached or measured is
- * an 'unavailable' error; nothing is decided with a guessed entropy.
+ * A decision against a live database: opens a pool on the URL, measures the decision entropy
+ * (both windows and the firing critical alerts, see decision-entropy.ts), lets the caller decide
+ * with it, records the Decision in ops.roman_events (exactly once, keyed by decision_id) and closes
+ * the pool. A database that cannot be reached or measured is an 'unavailable' error; nothing is
+ * decided with a guessed entropy.
  */
 import type { Decision } from '../../../shared/constitution';
-import type { EntropyReading } from '../../../shared/monitoring';
 import { DomainError } from '../../../shared/result';
 import type { Clock } from '../clock';
 import { openPool } from '../db/connection';
 import { recordDecision } from '../db/events';
-import { measureSystemEntropy } from '../monitoring/entropy';
+import { measureDecisionEntropy, type DecisionEntropy } from './decision-entropy';
 
 export interface LiveDecision<T> {
   value: T;
-  reading: EntropyReading;
+  reading: DecisionEntropy;
   recorded: boolean;
 }
 
 export async function decideWithLiveEntropy<T>(
   url: string,
   clock: Clock,
-  decide: (reading: EntropyReading) => { value: T; decision: Decision },
+  decide: (live: DecisionEntropy) => { value: T; decision: Decision },
 ): Promise<LiveDecision<T>> {
   const rp = openPool(url, { max: 1, lazy: true });
   try {
-    let reading: EntropyReading;
-    try {
-      reading = await measureSystemEntropy(rp.pool, clock);
-    } catch (err) {
-      if (err instanceof DomainError) throw err;
-      throw new DomainError('unavailable', `Cannot measure the system entropy: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    const reading = await measureDecisionEntropy(rp.pool, clock);
     const { value, decision } = decide(reading);
     let recorded: boolean;
     try {

@@ -34,6 +34,20 @@ export function VerdictView({ decision, headline }: { decision: Decision; headli
         <dd>
           {formatPercent(decision.input.system_entropy)} ({decision.input.entropy_source === 'live' ? 'measured live' : 'entered by hand'})
         </dd>
+        {decision.input.entropy_basis ? (
+          <>
+            <dt>Entropy basis</dt>
+            <dd data-testid="entropy-basis">{decision.input.entropy_basis}</dd>
+          </>
+        ) : null}
+        {decision.input.critical_alerts && decision.input.critical_alerts.length > 0 ? (
+          <>
+            <dt>Critical alerts</dt>
+            <dd data-testid="critical-alerts">
+              {decision.input.critical_alerts.map((a) => `${a.title}${a.unknown ? ' (could not be evaluated)' : ''}: ${a.summary}`).join(' · ')}
+            </dd>
+          </>
+        ) : null}
         <dt>Decision id</dt>
         <dd data-testid="decision-id">{decision.decision_id}</dd>
         <dt>Core version</dt>

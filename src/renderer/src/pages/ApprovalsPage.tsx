@@ -157,6 +157,11 @@ export function ApprovalsPage() {
             <>
               <label htmlFor="entropy">System entropy (%) — entered by hand</label>
               <input id="entropy" type="text" inputMode="decimal" value={entropyText} placeholder="e.g. 4.2" onChange={(e) => setEntropyText(e.target.value)} aria-invalid={entropyText !== '' && entropy === null} />
+              {liveAvailable ? (
+                <p className="hint" data-testid="hand-entropy-rule">
+                  A database is connected: its live entropy is measured anyway. A hand value may only raise it (be more cautious); a lower one is ignored, and the decision records both.
+                </p>
+              ) : null}
             </>
           ) : null}
           <p className="hint">Entropy = (error rate + failure rate + latency spikes) / 3. Above 10 % the system is UNSTABLE and actions that add entropy are rejected.</p>
