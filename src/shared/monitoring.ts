@@ -21,7 +21,11 @@ export const HEALTH_AREAS = [
 export type HealthArea = (typeof HEALTH_AREAS)[number];
 export const healthAreaSchema = z.enum(HEALTH_AREAS);
 
-export const HEALTH_STATUSES = ['ok', 'warning', 'critical', 'unavailable'] as const;
+/**
+ * 'no_data': the check ran but there was nothing to measure (an empty window, no previous snapshot,
+ * too few reads to judge) — never 'ok' (fail closed: silence is not health).
+ */
+export const HEALTH_STATUSES = ['ok', 'warning', 'critical', 'unavailable', 'no_data'] as const;
 export type HealthStatus = (typeof HEALTH_STATUSES)[number];
 
 /** How a value compares with its limits: 'above' = bad when higher, 'below' = bad when lower. */
@@ -55,6 +59,8 @@ export interface HealthCheckResult {
   rows?: HealthRow[];
   checkedAt: string;
   durationMs: number;
+  /** For measures over a time window: its length in minutes (printed next to the value). */
+  windowMinutes?: number;
   /** Set when status is 'unavailable': why (missing extension, privilege, table, timeout…). */
   unavailableReason?: string;
 }
@@ -95,6 +101,40 @@ export interface EntropyReading {
   counts: EntropyCounts;
   /** Why a term is 0 (empty window, missing table…). */
   notes: string[];
+  /**
+   * Whether the window held anything to measure (fail closed: an empty window is not 0 % STABLE):
+   * 'ok' every term was measured; 'partial' some terms had nothing to measure (listed in
+   * `noDataTerms`, counted as 0); 'no_data' no log row and no request at all — the entropy is 0
+   * because nothing was measured, and it is shown as "No data", never as STABLE.
+   */
+  data: MeasureData;
+  /** Terms with nothing to measure in the window (counted as 0). */
+  noDataTerms: Array<'errorRate' | 'failureRate' | 'latencySpikes'>;
+}
+
+/** ok / partial / no data of one measure (see EntropyReading.data). */
+export type MeasureData = 'ok' | 'partial' | 'no_data';
+
+/**
+ * How fresh a shown figure is: 'live' while its source answers, 'stale' when it is the last
+ * reading of a source that stopped answering (shown with its age), 'no_data' when nothing was
+ * measured. Pure, for the renderer and the CLI.
+ */
+export function freshness(measuredAt: string | null, now: number, live: boolean): { state: 'live' | 'stale' | 'no_data'; ageMs: number | null } {
+  if (!measuredAt) return { state: 'no_data', ageMs: null };
+  const ageMs = Math.max(0, now - new Date(measuredAt).getTime());
+  return { state: live ? 'live' : 'stale', ageMs };
+}
+
+/** "42 s", "5 min", "3 h 10 min", "2 d 4 h": the age of a stale figure. */
+export function formatAge(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h} h${m % 60 ? ` ${m % 60} min` : ''}`;
+  return `${Math.floor(h / 24)} d${h % 24 ? ` ${h % 24} h` : ''}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -147,6 +187,9 @@ const thresholdFields = {
   seqScanMinRows: positiveInt,
   /** RLS violations from one IP within one minute (manual: Security Breach at 5). */
   rlsViolationsPerIpPerMinute: positiveInt,
+  /** Errors (severity error or critical) logged in the last hour: warning / critical above these counts. */
+  errorsLastHourWarning: nonNegativeInt,
+  errorsLastHourCritical: nonNegativeInt,
   /** AI budget per calendar month (UTC) in USD (manual example: $500). */
   aiMonthlyBudgetUsd: positive,
   /** Share of the AI budget that warns (⚠️ in /status above 75 %) and that is critical. */
@@ -184,6 +227,8 @@ export const DEFAULT_THRESHOLDS: MonitoringThresholds = Object.freeze({
   xidWraparoundCriticalRemaining: 10_000_000,
   seqScanMinRows: 10_000,
   rlsViolationsPerIpPerMinute: 5,
+  errorsLastHourWarning: 10,
+  errorsLastHourCritical: 100,
   aiMonthlyBudgetUsd: 500,
   aiBudgetWarningRatio: 0.75,
   aiBudgetCriticalRatio: 1,
@@ -198,6 +243,7 @@ const ORDERED_PAIRS: Array<[keyof MonitoringThresholds, keyof MonitoringThreshol
   ['replicationLagCriticalSeconds', 'replicationLagWarningSeconds', 'gte'],
   ['xidWraparoundCriticalRemaining', 'xidWraparoundWarningRemaining', 'lte'],
   ['aiBudgetCriticalRatio', 'aiBudgetWarningRatio', 'gte'],
+  ['errorsLastHourCritical', 'errorsLastHourWarning', 'gte'],
 ];
 
 function describeIssues(error: z.ZodError): { path: string; message: string }[] {
@@ -267,7 +313,10 @@ export function resolveThresholds(
 export type Panel<T> = { status: 'ok'; data: T } | { status: 'unavailable'; reason: string };
 
 export interface SystemHealthNumbers {
+  /** Logs with severity error or critical in the last hour (the 'system.errors_last_hour' check's measure). */
   errorsLastHour: number | null;
+  /** errorsLastHour graded like the check (thresholds errorsLastHourWarning/Critical); 'unavailable' when null. */
+  errorsLastHourStatus?: HealthStatus;
   criticalEventsLastHour: number | null;
   activeConnections: number | null;
   /** null when public.subscriptions does not exist (see subscriptionsNote). */

@@ -44,6 +44,13 @@ export interface AlertsListOutput {
   evaluatedAt: string | null;
   /** Rules that could not be evaluated, with the reason. */
   ruleErrors: { rule: string; error: string }[];
+  /** How many rules there are (all of them in ruleErrors = nothing can be evaluated). */
+  ruleCount?: number;
+  /**
+   * Who does the once-only work: 'this' app, 'other' (another app holds the leader lock — known
+   * only while this app's lock session is up), or 'unknown' (the database cannot be reached).
+   */
+  leadership?: 'this' | 'other' | 'unknown';
   /** Does this app send the once-only notifications (Discord) for this database? */
   leader: boolean;
 }

@@ -35,7 +35,14 @@ export interface MonitoringUpdatedEvent {
   /** Present after a checks run. */
   summary?: Record<HealthStatus, number>;
   /** Present after an entropy measurement. */
-  entropy?: { value: number; stable: boolean };
+  entropy?: {
+    value: number;
+    stable: boolean;
+    /** When it was measured, over which window, and whether there was anything to measure. */
+    measuredAt?: string;
+    windowMinutes?: number;
+    data?: 'ok' | 'partial' | 'no_data';
+  };
 }
 
 export interface MonitoringEvents {

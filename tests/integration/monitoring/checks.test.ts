@@ -76,7 +76,37 @@ describe('health checks on a seeded database', () => {
     const xid = byKey(results, 'maintenance.xid_wraparound');
     expect(xid.status).toBe('ok');
     expect(xid.value).toBeGreaterThan(2_000_000_000);
-    expect(byKey(results, 'replication.lag')).toMatchObject({ status: 'ok', detail: 'Primary with no connected standbys.' });
+    // Nothing to measure is not ok: a primary without standbys has no lag to judge.
+    expect(byKey(results, 'replication.lag')).toMatchObject({ status: 'no_data', value: null });
+  });
+
+  it('an empty window is "no data", never ok: error rate, API success rate and p95 say so with their window', async () => {
+    // A window far from every seeded row: nothing was logged, nothing was requested.
+    const clock = new ManualClock(new Date(Date.now() + 30 * 24 * 3600_000));
+    const results = await runHealthChecks(m.pool, { clock, keys: ['application.error_rate', 'application.api_success_rate', 'application.p95_latency'] });
+    for (const r of results) {
+      expect(r.status, r.key).toBe('no_data');
+      expect(r.value, r.key).toBeNull();
+      expect(r.detail).toMatch(/^No data: no (logs|requests|timed requests) in the last 15 minutes/);
+      expect(r.windowMinutes).toBe(15);
+    }
+  });
+
+  it('"Errors in the last hour" counts error and critical logs and is graded, not always ok', async () => {
+    const at = new Date(Date.now() + 60 * 24 * 3600_000);
+    const clock = new ManualClock(at);
+    const keys = ['system.errors_last_hour'];
+    expect(byKey(await runHealthChecks(m.pool, { clock, keys }), 'system.errors_last_hour')).toMatchObject({ value: 0, status: 'ok', windowMinutes: 60 });
+    await insertLogs(m.pool, [
+      { at: minutesBefore(at, 5), severity: 'error' },
+      ...Array.from({ length: 11 }, (_, i) => ({ at: minutesBefore(at, 10 + i), severity: 'critical' as const })),
+      { at: minutesBefore(at, 61), severity: 'critical' },
+    ]);
+    const r = byKey(await runHealthChecks(m.pool, { clock, keys }), 'system.errors_last_hour');
+    expect(r).toMatchObject({ value: 12, status: 'warning' });
+    expect(r.detail).toContain('(1 error, 11 critical)');
+    const strict = resolveThresholds(DEFAULT_THRESHOLDS, { errorsLastHourWarning: 1, errorsLastHourCritical: 5 });
+    expect(byKey(await runHealthChecks(m.pool, { clock, keys, thresholds: strict }), 'system.errors_last_hour').status).toBe('critical');
   });
 
   it('the subscriptions query says why it is unavailable, and counts active rows once the table exists', async () => {

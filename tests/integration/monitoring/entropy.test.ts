@@ -28,6 +28,16 @@ describe('measureSystemEntropy', () => {
     expect(r.notes.join(' ')).toMatch(/errorRate is 0: no system_logs rows/);
     expect(r.notes.join(' ')).toMatch(/failureRate is 0: no requests/);
     expect(r.notes.join(' ')).toMatch(/latencySpikes is 0: no timed requests/);
+    // …and says it measured nothing: an empty window is "no data", not a healthy 0 %.
+    expect(r.data).toBe('no_data');
+    expect(r.noDataTerms).toEqual(['errorRate', 'failureRate', 'latencySpikes']);
+  });
+
+  it('a window with logs but no request is "partial": the terms without data are named', async () => {
+    await insertLogs(m.pool, [{ at: minutesBefore(NOW, 1), severity: 'info', metadata: {} }]);
+    const r = await measureSystemEntropy(m.pool, clock);
+    expect(r.data).toBe('partial');
+    expect(r.noDataTerms).toEqual(['failureRate', 'latencySpikes']);
   });
 
   it('10 logs with 1 error give errorRate 0.1 (critical counts as an error, warning does not)', async () => {

@@ -487,6 +487,25 @@ describe('Cache export', () => {
     expect(JSON.parse(trickyRow[11])).toEqual({ note: 'a,"b"' });
   });
 
+  it('CSV export neutralises spreadsheet formulas: a text cell starting with = + - @ tab or CR gets a leading apostrophe', async () => {
+    t = openTempCache();
+    const formulas = ['=HYPERLINK("http://evil.example","x")', '+1+1', '-2+3', '@SUM(A1:A2)', '\tcmd', '\r=1'];
+    t.cache.insertRecords([
+      ...formulas.map((message, i) => logRow(60 + i, { message, source: i === 0 ? '=cmd|"/c calc"!A1' : 'api' })),
+      logRow(70, { message: 'plain text - with a dash inside', source: 'api' }),
+    ]);
+    const { text } = await exportText(t.cache, 'csv');
+    const rows = parseCsv(text);
+    for (const [i, f] of formulas.entries()) {
+      const row = rows.find((r) => r[9] === String(60 + i))!;
+      expect(row[7]).toBe(`'${f}`);
+    }
+    expect(rows.find((r) => r[9] === '60')![5]).toBe(`'=cmd|"/c calc"!A1`);
+    expect(rows.find((r) => r[9] === '70')![7]).toBe('plain text - with a dash inside');
+    // Numbers stay numbers: the id column is never prefixed.
+    expect(rows.slice(1).every((r) => /^\d+$/.test(r[0]))).toBe(true);
+  });
+
   it('writes one JSON object per line with the filter applied', async () => {
     t = openTempCache();
     t.cache.insertRecords([...corpus, logRow(51, { message: 'line one\nline two', severity: 'error', metadata: { ip: '1.2.3.4' } })]);

@@ -12,6 +12,8 @@ const reading = (entropy: number): EntropyReading => ({
   window: { start: '2025-12-31T23:45:00.000Z', end: '2026-01-01T00:00:00.000Z', minutes: 15 },
   counts: { logs: 0, errorLogs: 0, requests: 0, failedRequests: 0, timedRequests: 0, slowRequests: 0 },
   notes: [],
+  data: 'ok',
+  noDataTerms: [],
 });
 
 const report = (over: Partial<SystemStatusReport> = {}): SystemStatusReport => ({
@@ -51,6 +53,13 @@ describe('the /status message', () => {
     expect(text).toContain('✅ Discord Bot: Webhook configured');
     expect(formatSystemStatus(report())).not.toContain('Discord');
     expect(formatSystemStatus(report({ entropy: { available: true, reading: reading(0.1) } }))).toContain('System Entropy: 10.0% (STABLE)');
+  });
+
+  it('an empty window says "no data", never 0.0% (STABLE)', () => {
+    const empty: EntropyReading = { ...reading(0), data: 'no_data', noDataTerms: ['errorRate', 'failureRate', 'latencySpikes'] };
+    const text = formatSystemStatus(report({ entropy: { available: true, reading: empty } }));
+    expect(text).toContain('System Entropy: no data (nothing logged and no request in the last 15 minutes)');
+    expect(text).not.toContain('STABLE');
   });
 
   it('uses ✅ for AI usage at or below 75 % and singular words for one', () => {

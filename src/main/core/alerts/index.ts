@@ -77,6 +77,7 @@ export function createAlerting(opts: AlertingOptions): Alerting {
     stateStore: opts.stateStore,
     emit: opts.emit,
     isLeader,
+    leadershipKnown: () => !scheduler || scheduler.listenState === 'disabled' || scheduler.listenState === 'listening',
     onTransitions: opts.onTransitions,
     onNotification: opts.onNotification,
     onError,

@@ -37,6 +37,11 @@ export interface AlertServiceOptions {
   emit?: (event: AlertsChangedEvent) => void;
   /** Is this app the one that does once-only work (Discord, ops.roman_events)? Default: yes. */
   isLeader?: () => boolean;
+  /**
+   * Whether "not the leader" is known (the leader-lock session is up, so another app holds the
+   * lock); when it returns false, leadership is 'unknown'. Default: known.
+   */
+  leadershipKnown?: () => boolean;
   /** Write transitions to ops.roman_events (when leader). Default true. */
   recordEvents?: boolean;
   onTransitions?: (transitions: AlertTransition[]) => void;
@@ -242,7 +247,9 @@ export class AlertService {
       notifiers: this.opts.notifiers.statuses(),
       evaluatedAt: this.evaluatedAt,
       ruleErrors,
+      ruleCount: this.rules.length,
       leader: this.isLeader(),
+      leadership: this.isLeader() ? 'this' : this.opts.leadershipKnown && !this.opts.leadershipKnown() ? 'unknown' : 'other',
     };
   }
 

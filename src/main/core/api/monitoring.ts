@@ -8,7 +8,7 @@ import type { HandlerRegistry } from './registry';
 import type { Clock } from '../clock';
 import { DomainError } from '../../../shared/result';
 import { DEFAULT_THRESHOLDS, HEALTH_STATUSES, type HealthStatus, type MonitoringThresholds } from '../../../shared/monitoring';
-import { buildMonitoringOverview, measureSystemEntropy, runHealthChecks } from '../monitoring';
+import { buildMonitoringOverview, entropyUpdate, measureSystemEntropy, runHealthChecks } from '../monitoring';
 
 export interface MonitoringDeps {
   /** The monitored database (the active connection profile). */
@@ -49,12 +49,18 @@ export function registerMonitoringHandlers(registry: HandlerRegistry, deps: Moni
       if (err instanceof DomainError) throw err;
       throw new DomainError('unavailable', `Cannot measure system entropy: ${err instanceof Error ? err.message : String(err)}`);
     }
-    ctx.emit('monitoring.updated', { at: reading.measuredAt, entropy: { value: reading.entropy, stable: reading.stable } });
+    ctx.emit('monitoring.updated', { at: reading.measuredAt, entropy: entropyUpdate(reading) });
     return reading;
   });
 
-  registry.method('monitoring.overview', async () => {
+  registry.method('monitoring.overview', async (_input, ctx) => {
     const pool = await poolOf(deps);
-    return buildMonitoringOverview(pool, deps.clock, await thresholds());
+    const overview = await buildMonitoringOverview(pool, deps.clock, await thresholds());
+    // One reading per moment: the header shows the reading the dashboard gauge shows.
+    if (overview.health.status === 'ok' && overview.health.data.entropy) {
+      const reading = overview.health.data.entropy;
+      ctx.emit('monitoring.updated', { at: reading.measuredAt, entropy: entropyUpdate(reading) });
+    }
+    return overview;
   });
 }

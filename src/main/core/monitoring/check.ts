@@ -43,12 +43,15 @@ export interface HealthCheck {
   unit: HealthCheckResult['unit'];
   remediation: string;
   threshold(t: MonitoringThresholds): HealthThreshold | null;
+  /** For measures over a time window: its length in minutes under these thresholds. */
+  windowMinutes?(t: MonitoringThresholds): number;
   run(ctx: CheckContext): Promise<CheckOutcome>;
 }
 
-/** Status of a value against a threshold (null value → ok: nothing to judge). */
+/** Status of a value against a threshold (null value → no_data: nothing was measured, which is not ok). */
 export function grade(value: number | null, threshold: HealthThreshold | null): HealthStatus {
-  if (value === null || threshold === null) return 'ok';
+  if (value === null) return 'no_data';
+  if (threshold === null) return 'ok';
   const worse = (limit: number | null) =>
     limit !== null && (threshold.comparison === 'above' ? value > limit : value < limit);
   if (worse(threshold.critical)) return 'critical';

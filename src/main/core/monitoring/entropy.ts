@@ -42,6 +42,12 @@ export async function measureSystemEntropy(
   const failureRate = requests > 0 ? clamp01(failed / requests) : 0;
   const latencySpikes = s.timed > 0 ? clamp01(s.slow / s.timed) : 0;
   const entropy = clamp01((errorRate + failureRate + latencySpikes) / 3);
+  const noDataTerms: EntropyReading['noDataTerms'] = [];
+  if (s.logs === 0) noDataTerms.push('errorRate');
+  if (requests === 0) noDataTerms.push('failureRate');
+  if (s.timed === 0) noDataTerms.push('latencySpikes');
+  const data: EntropyReading['data'] = s.logs === 0 && requests === 0 ? 'no_data' : noDataTerms.length > 0 ? 'partial' : 'ok';
+  if (data === 'no_data') notes.unshift(`No data: nothing was logged and no request was made in the last ${windowMinutes} minutes; the entropy is 0 because nothing was measured.`);
   return {
     entropy,
     errorRate,
@@ -59,7 +65,14 @@ export async function measureSystemEntropy(
       slowRequests: s.slow,
     },
     notes,
+    data,
+    noDataTerms,
   };
+}
+
+/** The `monitoring.updated` payload of a reading: its value, time, window and whether it measured anything. */
+export function entropyUpdate(reading: EntropyReading): { value: number; stable: boolean; measuredAt: string; windowMinutes: number; data: EntropyReading['data'] } {
+  return { value: reading.entropy, stable: reading.stable, measuredAt: reading.measuredAt, windowMinutes: reading.window.minutes, data: reading.data };
 }
 
 /**

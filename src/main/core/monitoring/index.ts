@@ -6,7 +6,7 @@
  */
 export { runHealthChecks, describeFailure, DEFAULT_CHECK_TIMEOUT_MS, type RunHealthChecksOptions } from './runner';
 export { ALL_HEALTH_CHECKS } from './checks';
-export { measureSystemEntropy, recordHealthSnapshot, ENTROPY_WINDOW_MINUTES } from './entropy';
+export { measureSystemEntropy, recordHealthSnapshot, entropyUpdate, ENTROPY_WINDOW_MINUTES } from './entropy';
 export { readWindowSignals, readMonthSpend, LATENCY_SPIKE_MS } from './signals';
 export { buildSystemStatus, formatSystemStatus, unreachableStatus } from './status';
 export { buildMonitoringOverview } from './overview';

@@ -20,6 +20,7 @@ import {
   type SecurityPanel,
   type SystemHealthNumbers,
 } from '../../../shared/monitoring';
+import { grade } from './check';
 import { measureSystemEntropy } from './entropy';
 import { describeFailure, DEFAULT_CHECK_TIMEOUT_MS } from './runner';
 import { GUARDED_METADATA_COLUMNS, IS_FAILED, IS_REQUEST, readMonthSpend } from './signals';
@@ -107,7 +108,7 @@ export async function buildMonitoringOverview(
       errorsLastHour: await countOrNull(
         c,
         'public.system_logs',
-        `SELECT count(*) AS n FROM public.system_logs WHERE severity = 'error' AND "timestamp" > $1::timestamptz - interval '1 hour' AND "timestamp" <= $1`,
+        `SELECT count(*) AS n FROM public.system_logs WHERE severity IN ('error', 'critical') AND "timestamp" > $1::timestamptz - interval '1 hour' AND "timestamp" <= $1`,
         [now],
         notes,
       ),
@@ -128,6 +129,10 @@ export async function buildMonitoringOverview(
       ),
       notes,
     };
+    system.errorsLastHourStatus =
+      system.errorsLastHour === null
+        ? 'unavailable'
+        : grade(system.errorsLastHour, { comparison: 'above', warning: thresholds.errorsLastHourWarning, critical: thresholds.errorsLastHourCritical });
     let latestSnapshotAt: string | null = null;
     await c.query('SAVEPOINT snapshot');
     try {

@@ -77,6 +77,7 @@ function result(check: HealthCheck, thresholds: MonitoringThresholds, outcome: C
     checkedAt: checkedAt.toISOString(),
     durationMs: Math.round(durationMs * 10) / 10,
   };
+  if (check.windowMinutes) r.windowMinutes = check.windowMinutes(thresholds);
   if (outcome.rows) r.rows = outcome.rows;
   if (outcome.unavailableReason) r.unavailableReason = outcome.unavailableReason;
   return r;

@@ -147,7 +147,9 @@ export function formatSystemStatus(report: SystemStatusReport): string {
   lines.push('');
   const e = report.entropy;
   lines.push(
-    e.available
+    e.available && e.reading.data === 'no_data'
+      ? `System Entropy: no data (nothing logged and no request in the last ${e.reading.window.minutes} minutes)`
+      : e.available
       ? `System Entropy: ${(e.reading.entropy * 100).toFixed(1)}% (${e.reading.stable ? 'STABLE' : 'UNSTABLE'})`
       : `System Entropy: unavailable (${e.reason})`,
   );

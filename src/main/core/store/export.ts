@@ -41,10 +41,17 @@ export const CSV_COLUMNS = [
   'metadata',
 ] as const;
 
-/** RFC 4180: quote a field containing a comma, quote, CR or LF (or leading/trailing spaces). */
+/**
+ * Spreadsheet formula injection (OWASP "CSV Injection"): a text cell starting with =, +, -, @, tab
+ * or CR is read as a formula by Excel, LibreOffice and Google Sheets. Such cells get a leading
+ * apostrophe, which spreadsheets show as plain text. Numbers (ids, sequence numbers) are left alone.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** RFC 4180: quote a field containing a comma, quote, CR or LF (or leading/trailing spaces); text that a spreadsheet would run as a formula is prefixed with '. */
 export function csvField(v: unknown): string {
   if (v === null || v === undefined) return '';
-  const s = String(v);
+  const s = typeof v === 'string' && FORMULA_START.test(v) ? `'${v}` : String(v);
   return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

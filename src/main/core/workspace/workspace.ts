@@ -19,7 +19,7 @@ import { pushOutbox, syncDatabase } from '../sync';
 import { startCacheMaintenance, type CacheMaintenance } from '../store/maintenance';
 import { forwardStoreChanges } from '../api/store';
 import { createAlerting } from '../alerts';
-import { measureSystemEntropy, recordHealthSnapshot } from '../monitoring';
+import { entropyUpdate, measureSystemEntropy, recordHealthSnapshot } from '../monitoring';
 import { autoStartPlaybooks } from '../triage/auto';
 import type { AlertService } from '../alerts/service';
 import type { MonitorScheduler } from '../scheduler';
@@ -290,7 +290,7 @@ export class Workspace {
    */
   private async measureEntropy(): Promise<void> {
     const reading = await measureSystemEntropy(this.db.pool, this.deps.clock);
-    this.deps.emit('monitoring.updated', { at: reading.measuredAt, entropy: { value: reading.entropy, stable: reading.stable } });
+    this.deps.emit('monitoring.updated', { at: reading.measuredAt, entropy: entropyUpdate(reading) });
     if (this.state.leader && this.state.initialized) await recordHealthSnapshot(this.db.pool, reading, []);
   }
 

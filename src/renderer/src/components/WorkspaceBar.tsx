@@ -4,8 +4,50 @@
  */
 import { useEffect, useState } from 'react';
 import { call, subscribe } from '../api';
+import { useNow } from './charts/live';
 import type { WorkspaceStatus } from '../../../shared/workspace';
-import { formatPercent } from '../../../shared/constitution';
+import { formatAge, type MeasureData } from '../../../shared/monitoring';
+import type { EntropyReading } from '../../../shared/monitoring';
+
+interface EntropyFigure {
+  value: number;
+  stable: boolean;
+  measuredAt: string | null;
+  windowMinutes: number | null;
+  data: MeasureData | null;
+}
+
+const fromReading = (r: EntropyReading): EntropyFigure => ({ value: r.entropy, stable: r.stable, measuredAt: r.measuredAt, windowMinutes: r.window.minutes, data: r.data });
+
+/**
+ * The entropy pill: the same figure as the dashboard gauge (one decimal, its window), "no data"
+ * when nothing was measured, and "stale" with its age while the database does not answer — the
+ * last green reading is never shown as live.
+ */
+export function EntropyPill({ entropy, online, now }: { entropy: EntropyFigure; online: boolean; now: number }) {
+  const pct = `${(entropy.value * 100).toFixed(1)}%`;
+  const win = entropy.windowMinutes ? `, last ${entropy.windowMinutes} min` : '';
+  if (!online) {
+    const age = entropy.measuredAt ? formatAge(now - new Date(entropy.measuredAt).getTime()) : 'unknown time';
+    return (
+      <span className="pill stale" data-testid="entropy-pill" data-state="stale" title="The database does not answer: this is the last reading, not a live one.">
+        Entropy stale: {entropy.data === 'no_data' ? 'no data' : pct} measured {age} ago
+      </span>
+    );
+  }
+  if (entropy.data === 'no_data') {
+    return (
+      <span className="pill stale" data-testid="entropy-pill" data-state="no_data" title="Nothing was logged and no request was made in the window: nothing to measure.">
+        Entropy: no data{win}
+      </span>
+    );
+  }
+  return (
+    <span className={`pill ${entropy.stable ? 'ok' : 'critical'}`} data-testid="entropy-pill" data-state="live">
+      Entropy {pct} ({entropy.stable ? 'STABLE' : 'UNSTABLE'}{win})
+    </span>
+  );
+}
 
 function ago(iso: string | null): string {
   if (!iso) return 'never';
@@ -34,8 +76,8 @@ export function useWorkspace(): WorkspaceStatus | null {
 
 export function WorkspaceBar() {
   const ws = useWorkspace();
-  const [entropy, setEntropy] = useState<{ value: number; stable: boolean } | null>(null);
-  const [, setTick] = useState(0);
+  const [entropy, setEntropy] = useState<EntropyFigure | null>(null);
+  const now = useNow();
   const connected = ws?.connection === 'connected';
 
   useEffect(() => {
@@ -43,22 +85,30 @@ export function WorkspaceBar() {
     let alive = true;
     const load = () =>
       call('monitoring.entropy', {}).then(
-        (r) => alive && setEntropy({ value: r.entropy, stable: r.stable }),
-        () => alive && setEntropy(null),
+        (r) => alive && setEntropy(fromReading(r)),
+        // Keep the last reading: it is shown as stale with its age, never dropped silently or kept as live.
+        () => undefined,
       );
     void load();
     // The workspace measures the entropy every minute and pushes it: no polling of our own.
-    const off = subscribe('monitoring.updated', (e) => e.entropy && alive && setEntropy(e.entropy));
+    const off = subscribe(
+      'monitoring.updated',
+      (e) =>
+        e.entropy &&
+        alive &&
+        setEntropy({
+          value: e.entropy.value,
+          stable: e.entropy.stable,
+          measuredAt: e.entropy.measuredAt ?? e.at,
+          windowMinutes: e.entropy.windowMinutes ?? null,
+          data: e.entropy.data ?? null,
+        }),
+    );
     return () => {
       alive = false;
       off();
     };
   }, [connected]);
-
-  useEffect(() => {
-    const t = setInterval(() => setTick((n) => n + 1), 15_000);
-    return () => clearInterval(t);
-  }, []);
 
   if (!ws) return null;
   if (!ws.open) {
@@ -95,11 +145,7 @@ export function WorkspaceBar() {
           Local cache damaged (checked {new Date(ws.cacheIntegrity.checkedAt).toLocaleString()})
         </span>
       ) : null}
-      {entropy ? (
-        <span className={`pill ${entropy.stable ? 'ok' : 'critical'}`} data-testid="entropy-pill">
-          Entropy {formatPercent(entropy.value)} ({entropy.stable ? 'STABLE' : 'UNSTABLE'})
-        </span>
-      ) : null}
+      {entropy ? <EntropyPill entropy={entropy} online={online} now={now} /> : null}
     </div>
   );
 }

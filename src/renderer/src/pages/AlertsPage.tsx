@@ -289,7 +289,8 @@ function AlertSection({
 
 const HEALTH_PILL: Record<NotifierHealth, string> = { ok: 'ok', rate_limited: 'warning', failing: 'critical', disabled: 'critical' };
 
-function NotifiersCard({ notifiers, act, leader }: { notifiers: NotifierStatus[]; act: Act; leader: boolean }) {
+function NotifiersCard({ notifiers, act, leader, leadership }: { notifiers: NotifierStatus[]; act: Act; leader: boolean; leadership?: 'this' | 'other' | 'unknown' }) {
+  const who = leadership ?? (leader ? 'this' : 'unknown');
   return (
     <section className="card" aria-labelledby="notifiers-h" data-testid="notifiers">
       <h2 id="notifiers-h">Notifiers</h2>
@@ -313,10 +314,12 @@ function NotifiersCard({ notifiers, act, leader }: { notifiers: NotifierStatus[]
           ))}
         </ul>
       )}
-      <p className="hint">
-        {leader
+      <p className="hint" data-testid="leadership" data-leadership={who}>
+        {who === 'this'
           ? 'This app sends the once-only notifications (Discord) for this database.'
-          : 'Another R.O.M.A.N. app is the leader for this database: it sends the Discord notifications; this one notifies this desktop only.'}
+          : who === 'other'
+            ? 'Another R.O.M.A.N. app is the leader for this database: it sends the Discord notifications; this one notifies this desktop only.'
+            : 'Leadership is unknown: the database cannot be reached, so this app cannot tell whether another R.O.M.A.N. app sends the Discord notifications. This one notifies this desktop only until the database answers.'}
       </p>
     </section>
   );
@@ -480,7 +483,30 @@ export function AlertsPage() {
       {list ? (
         <div className="alerts-layout">
           <div className="alerts-main">
-            <AlertSection id="firing" title="🔥 Firing" alerts={list.firing} empty="Nothing is firing." act={act} now={now} titleOf={titleOf} />
+            {list.ruleErrors.length > 0 ? (
+              <p className="error" role="alert" data-testid="alerts-rules-unevaluated">
+                {list.ruleErrors.length === (list.ruleCount ?? list.ruleErrors.length)
+                  ? `Rules cannot be evaluated: all ${list.ruleErrors.length} rules failed, so nothing is known about alerts (${list.ruleErrors[0].error}).`
+                  : `${list.ruleErrors.length} of ${list.ruleCount ?? '?'} rules cannot be evaluated; alerts of ${list.ruleErrors.map((r) => r.rule).join(', ')} cannot show up. See Rule errors.`}
+              </p>
+            ) : null}
+            <AlertSection
+              id="firing"
+              title="🔥 Firing"
+              alerts={list.firing}
+              empty={
+                list.evaluatedAt === null
+                  ? 'Not evaluated yet: nothing is known about alerts.'
+                  : list.ruleErrors.length > 0 && list.ruleErrors.length === (list.ruleCount ?? list.ruleErrors.length)
+                    ? 'Unknown: no rule could be evaluated.'
+                    : list.ruleErrors.length > 0
+                      ? 'Nothing is firing among the rules that could be evaluated.'
+                      : 'Nothing is firing.'
+              }
+              act={act}
+              now={now}
+              titleOf={titleOf}
+            />
             <AlertSection id="pending" title="⏳ Pending" alerts={list.pending} empty="Nothing is pending." act={act} now={now} titleOf={titleOf} />
             <AlertSection id="silenced" title="🔕 Silenced" alerts={list.silenced} empty="No alert is silenced or inhibited." act={act} now={now} titleOf={titleOf} />
             <section className="alert-section" aria-labelledby="resolved-h" data-testid="section-resolved">
@@ -503,7 +529,7 @@ export function AlertsPage() {
             </section>
           </div>
           <aside className="alerts-side">
-            <NotifiersCard notifiers={list.notifiers} act={act} leader={list.leader} />
+            <NotifiersCard notifiers={list.notifiers} act={act} leader={list.leader} leadership={list.leadership} />
             <SilencesCard silences={list.silences} act={act} now={now} />
             <section className="card" aria-labelledby="rule-errors-h" data-testid="rule-errors">
               <h2 id="rule-errors-h">Rule errors</h2>

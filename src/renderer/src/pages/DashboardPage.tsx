@@ -17,6 +17,7 @@ import {
   type HealthCheckResult,
   type HealthOverviewPanel,
   type HealthStatus,
+  formatAge,
   type LogEntrySummary,
   type MonitoringOverview,
   type Panel,
@@ -61,7 +62,10 @@ const AREA_TITLES: Record<HealthArea, string> = {
   sequences: 'Sequences',
 };
 
-const STATUS_RANK: Record<HealthStatus, number> = { critical: 0, warning: 1, unavailable: 2, ok: 3 };
+const STATUS_RANK: Record<HealthStatus, number> = { critical: 0, warning: 1, unavailable: 2, no_data: 3, ok: 4 };
+
+/** Tone of a figure from its status: no data and unavailable are never green. */
+const TONE_OF: Record<HealthStatus, 'ok' | 'warn' | 'bad' | 'nodata'> = { ok: 'ok', warning: 'warn', critical: 'bad', unavailable: 'nodata', no_data: 'nodata' };
 
 /** Link to another page that keeps the browser host's token in the fragment. */
 function pageHref(page: string): string {
@@ -141,14 +145,24 @@ function PanelBody<T>({ panel, loading, children }: { panel: Panel<T> | undefine
   return <>{children(panel.data)}</>;
 }
 
-function Stat({ label, value, tone, testId, hint }: { label: string; value: string; tone?: 'ok' | 'warn' | 'bad'; testId?: string; hint?: string }) {
+/**
+ * One figure. `value` null is "no data" (shown as such, never toned ok); `window` is printed next
+ * to the label so two figures of the same measure over different windows never look alike.
+ */
+function Stat({ label, value, tone, testId, hint, window }: { label: string; value: string | null; tone?: 'ok' | 'warn' | 'bad' | 'nodata'; testId?: string; hint?: string; window?: string }) {
+  const t = value === null ? 'nodata' : tone;
   return (
-    <div className={`dash-stat ${tone ?? ''}`} data-testid={testId} title={hint}>
-      <div className="dash-stat-value">{value}</div>
-      <div className="dash-stat-label">{label}</div>
+    <div className={`dash-stat ${t ?? ''}`} data-testid={testId} data-tone={t ?? 'none'} title={hint}>
+      <div className="dash-stat-value">{value ?? 'No data'}</div>
+      <div className="dash-stat-label">
+        {label}
+        {window ? <span className="dash-stat-window"> · {window}</span> : null}
+      </div>
     </div>
   );
 }
+
+const windowLabel = (minutes: number | undefined) => (minutes === undefined ? undefined : minutes % 60 === 0 ? `last ${minutes / 60} h` : `last ${minutes} min`);
 
 function LogList({ entries, limit, empty, testId }: { entries: LogEntrySummary[]; limit: number; empty: string; testId: string }) {
   const [all, setAll] = useState(false);
@@ -180,40 +194,46 @@ function LogList({ entries, limit, empty, testId }: { entries: LogEntrySummary[]
 // ---------------------------------------------------------------------------------------------
 // Entropy
 
-function EntropyCard({ panel, loading }: { panel: Panel<HealthOverviewPanel> | undefined; loading: boolean }) {
+function EntropyCard({ panel, loading, staleAt }: { panel: Panel<HealthOverviewPanel> | undefined; loading: boolean; staleAt: number | null }) {
   return (
     <section className="card dash-panel" aria-labelledby="entropy-h" data-testid="entropy-card">
       <h2 id="entropy-h">
         <span aria-hidden="true">🌀</span> System entropy
       </h2>
       <PanelBody panel={panel} loading={loading}>
-        {(data) => (data.entropy ? <EntropyView reading={data.entropy} /> : <p className="dash-unavailable">unavailable: {data.entropyNote ?? 'no reading'}</p>)}
+        {(data) => (data.entropy ? <EntropyView reading={data.entropy} staleAt={staleAt} /> : <p className="dash-unavailable">unavailable: {data.entropyNote ?? 'no reading'}</p>)}
       </PanelBody>
     </section>
   );
 }
 
-function EntropyView({ reading }: { reading: EntropyReading }) {
+function EntropyView({ reading, staleAt }: { reading: EntropyReading; staleAt: number | null }) {
   const stable = reading.entropy <= ENTROPY_STABLE_MAX;
+  const noData = reading.data === 'no_data';
+  const stale = staleAt !== null;
+  // Fail closed: no data is not STABLE, and a reading of a database that stopped answering is stale.
+  const label = noData ? 'NO DATA' : stale ? `STALE — ${stable ? 'STABLE' : 'UNSTABLE'} ${formatAge(Math.max(0, staleAt - new Date(reading.measuredAt).getTime()))} ago` : stable ? 'STABLE' : 'UNSTABLE';
+  const pill = noData || stale ? 'unavailable' : stable ? 'ok' : 'critical';
   return (
-    <div className="entropy" data-testid="entropy-gauge" data-stable={stable}>
+    <div className="entropy" data-testid="entropy-gauge" data-stable={noData ? 'no_data' : stable} data-state={noData ? 'no_data' : stale ? 'stale' : 'live'}>
       <Gauge
         title="System entropy (Law of Total Coherence)"
         value={reading.entropy}
         threshold={ENTROPY_STABLE_MAX}
-        label={stable ? 'STABLE' : 'UNSTABLE'}
-        tone={stable ? 'ok' : 'bad'}
+        label={label}
+        tone={noData || stale ? 'unknown' : stable ? 'ok' : 'bad'}
       />
       <div className="entropy-readout">
         <span className="entropy-value" data-testid="entropy-value">
-          {fmt.percent1(reading.entropy)}
+          {noData ? 'No data' : fmt.percent1(reading.entropy)}
         </span>
-        <span className={`pill ${stable ? 'ok' : 'critical'} entropy-label`} data-testid="entropy-label">
-          {stable ? 'STABLE' : 'UNSTABLE'}
+        <span className={`pill ${pill} entropy-label`} data-testid="entropy-label">
+          {label}
         </span>
       </div>
-      <p className="hint">
-        (error rate + failure rate + latency spikes) ÷ 3 over the last {reading.window.minutes} minutes; stable at ≤ {fmt.percent1(ENTROPY_STABLE_MAX)}.
+      <p className="hint" data-testid="entropy-window">
+        (error rate + failure rate + latency spikes) ÷ 3 over the last {reading.window.minutes} minutes, measured at {fmt.clock(reading.measuredAt)}; stable at ≤ {fmt.percent1(ENTROPY_STABLE_MAX)}.
+        {noData ? ' Nothing was logged and no request was made in that window: there is nothing to measure, which is not the same as healthy.' : ''}
       </p>
       <dl className="kv entropy-terms" data-testid="entropy-terms">
         <dt>Error rate</dt>
@@ -251,6 +271,13 @@ function AlertsSummaryCard({ alerts, error }: { alerts: AlertsListOutput | null;
       </h2>
       {alerts ? (
         <>
+          {alerts.ruleErrors.length > 0 ? (
+            <p className="dash-unavailable" data-testid="alerts-rules-unevaluated">
+              {alerts.ruleErrors.length === (alerts.ruleCount ?? alerts.ruleErrors.length)
+                ? `Rules cannot be evaluated: all ${alerts.ruleErrors.length} failed (${alerts.ruleErrors[0].error}).`
+                : `${alerts.ruleErrors.length} of ${alerts.ruleCount ?? '?'} rules cannot be evaluated (${alerts.ruleErrors.map((r) => r.rule).join(', ')}).`}
+            </p>
+          ) : null}
           <div className="row">
             <span className={`pill ${alerts.firing.length ? 'critical' : 'ok'}`} data-testid="alerts-firing-count">
               {alerts.firing.length} firing
@@ -268,6 +295,10 @@ function AlertsSummaryCard({ alerts, error }: { alerts: AlertsListOutput | null;
                 </li>
               ))}
             </ul>
+          ) : alerts.evaluatedAt === null ? (
+            <p className="muted" data-testid="alerts-not-evaluated">Not evaluated yet: nothing is known about alerts.</p>
+          ) : alerts.ruleErrors.length > 0 && alerts.ruleErrors.length === (alerts.ruleCount ?? alerts.ruleErrors.length) ? null : alerts.ruleErrors.length > 0 ? (
+            <p className="muted">Nothing is firing among the rules that could be evaluated.</p>
           ) : (
             <p className="muted">Nothing is firing.</p>
           )}
@@ -312,7 +343,8 @@ function HealthCheckRow({ check }: { check: HealthCheckResult }) {
         <summary>
           <span className={`pill ${check.status}`}>{check.status}</span>
           <span className="dash-check-title">{check.title}</span>
-          <span className="dash-check-value">{check.status === 'unavailable' ? '' : formatCheckValue(check)}</span>
+          <span className="dash-check-value">{check.status === 'unavailable' ? '' : check.value === null ? 'no data' : formatCheckValue(check)}</span>
+          {check.windowMinutes !== undefined ? <span className="hint dash-check-window">{windowLabel(check.windowMinutes)}</span> : null}
         </summary>
         <div className="dash-check-body">
           {check.status === 'unavailable' ? (
@@ -381,7 +413,7 @@ function HealthOverviewCard({
   checksError: ApiError | null;
   checksLoading: boolean;
 }) {
-  const summary: Record<HealthStatus, number> = { ok: 0, warning: 0, critical: 0, unavailable: 0 };
+  const summary: Record<HealthStatus, number> = { ok: 0, warning: 0, critical: 0, unavailable: 0, no_data: 0 };
   for (const c of checks ?? []) summary[c.status] += 1;
   const byArea = HEALTH_AREAS.map((area) => ({
     area,
@@ -393,10 +425,16 @@ function HealthOverviewCard({
         {(data) => (
           <>
             <div className="dash-stats">
-              <Stat label="Errors in the last hour" value={data.system.errorsLastHour === null ? '—' : fmt.integer(data.system.errorsLastHour)} tone={data.system.errorsLastHour ? 'bad' : 'ok'} testId="stat-errors-last-hour" />
-              <Stat label="Critical R.O.M.A.N. events (1 h)" value={data.system.criticalEventsLastHour === null ? '—' : fmt.integer(data.system.criticalEventsLastHour)} tone={data.system.criticalEventsLastHour ? 'bad' : 'ok'} />
-              <Stat label="Active connections" value={data.system.activeConnections === null ? '—' : fmt.integer(data.system.activeConnections)} />
-              <Stat label="Active subscriptions" value={data.system.activeSubscriptions === null ? '—' : fmt.integer(data.system.activeSubscriptions)} hint={data.system.activeSubscriptions === null ? 'public.subscriptions does not exist' : undefined} />
+              <Stat
+                label="Errors (error + critical)"
+                window="last 1 h"
+                value={data.system.errorsLastHour === null ? null : fmt.integer(data.system.errorsLastHour)}
+                tone={TONE_OF[data.system.errorsLastHourStatus ?? 'unavailable']}
+                testId="stat-errors-last-hour"
+              />
+              <Stat label="Critical R.O.M.A.N. events" window="last 1 h" value={data.system.criticalEventsLastHour === null ? null : fmt.integer(data.system.criticalEventsLastHour)} tone={data.system.criticalEventsLastHour ? 'bad' : 'ok'} testId="stat-critical-events" />
+              <Stat label="Active connections" value={data.system.activeConnections === null ? null : fmt.integer(data.system.activeConnections)} />
+              <Stat label="Active subscriptions" value={data.system.activeSubscriptions === null ? null : fmt.integer(data.system.activeSubscriptions)} hint={data.system.activeSubscriptions === null ? 'public.subscriptions does not exist' : undefined} />
             </div>
             {data.system.notes.length > 0 ? <p className="hint">{data.system.notes.join(' · ')}</p> : null}
           </>
@@ -410,6 +448,7 @@ function HealthOverviewCard({
             <span className="pill warning">{summary.warning} warning</span>
             <span className="pill ok">{summary.ok} ok</span>
             <span className="pill unavailable">{summary.unavailable} unavailable</span>
+            <span className="pill unavailable" data-testid="checks-no-data">{summary.no_data} no data</span>
             {checksError ? <span className="hint">stale: {checksError.message}</span> : null}
           </div>
           <div className="dash-areas">
@@ -693,14 +732,16 @@ function PerformanceCard({
   const p95 = check('application.p95_latency');
   const errorRate = check('application.error_rate');
   const success = check('application.api_success_rate');
-  const tone = (c: HealthCheckResult | undefined) => (c?.status === 'critical' ? 'bad' : c?.status === 'warning' ? 'warn' : c?.status === 'ok' ? 'ok' : undefined);
-  const errorRateValue = errorRate?.value ?? entropy?.errorRate ?? null;
+  // One definition per measure: these are the health checks' figures, over the window printed next
+  // to each (the entropy's error-rate term is its own figure, shown with its own window in the gauge).
+  const tone = (c: HealthCheckResult | undefined) => (c ? TONE_OF[c.status] : 'nodata');
+  void entropy;
   return (
     <PanelCard id="performance" icon="📈" title="Performance Metrics" testId="panel-performance">
       <div className="dash-stats">
-        <Stat label="p95 latency" value={p95 && p95.value !== null ? fmt.millis(p95.value) : '—'} tone={tone(p95)} testId="stat-p95" hint={p95?.detail} />
-        <Stat label="Error rate" value={errorRateValue === null ? '—' : fmt.percent1(errorRateValue)} tone={tone(errorRate)} testId="stat-error-rate" hint={errorRate?.detail} />
-        <Stat label="API success rate" value={success && success.value !== null ? fmt.percent1(success.value) : '—'} tone={tone(success)} testId="stat-api-success" hint={success?.detail} />
+        <Stat label="p95 latency" window={windowLabel(p95?.windowMinutes)} value={p95 && p95.value !== null ? fmt.millis(p95.value) : null} tone={tone(p95)} testId="stat-p95" hint={p95?.detail} />
+        <Stat label="Error rate" window={windowLabel(errorRate?.windowMinutes)} value={errorRate && errorRate.value !== null ? fmt.percent1(errorRate.value) : null} tone={tone(errorRate)} testId="stat-error-rate" hint={errorRate?.detail} />
+        <Stat label="API success rate" window={windowLabel(success?.windowMinutes)} value={success && success.value !== null ? fmt.percent1(success.value) : null} tone={tone(success)} testId="stat-api-success" hint={success?.detail} />
       </div>
       <PanelBody panel={panel} loading={loading}>
         {(data) => {
@@ -858,7 +899,7 @@ export function DashboardPage() {
         <div className={o && overview.error ? 'dash-body stale' : 'dash-body'} aria-busy={overview.loading}>
           <div className="dash-top">
             <div className="dash-side">
-              <EntropyCard panel={healthPanel} loading={overview.loading} />
+              <EntropyCard panel={healthPanel} loading={overview.loading} staleAt={o && overview.error ? now : null} />
               <AlertsSummaryCard alerts={alerts.data} error={alerts.error} />
             </div>
             <HealthOverviewCard panel={healthPanel} overviewLoading={overview.loading} checks={checks.data?.checks ?? null} checksError={checks.error} checksLoading={checks.loading} />

@@ -16,7 +16,8 @@ export interface GaugeProps {
   /** End of the scale; default twice the threshold, or 100 % when the value is beyond that. */
   max?: number;
   label: string;
-  tone: 'ok' | 'bad';
+  /** 'unknown': no data or stale — neither green nor red. */
+  tone: 'ok' | 'bad' | 'unknown';
   testId?: string;
 }
 

@@ -18,6 +18,7 @@ SELECT source, metadata->>'status' AS status, count(*) FROM public.system_logs
  GROUP BY 1, 2 ORDER BY 3 DESC;
 SELECT provider, model, count(*) FROM public.ai_usage_logs
  WHERE created_at > now() - interval '15 minutes' AND NOT success GROUP BY 1, 2 ORDER BY 3 DESC;`,
+  windowMinutes: (t) => t.applicationWindowMinutes,
   threshold: (t) => ({ comparison: 'below', warning: t.apiSuccessWarning, critical: t.apiSuccessCritical }),
   async run({ client, now, thresholds }) {
     const minutes = thresholds.applicationWindowMinutes;
@@ -27,7 +28,7 @@ SELECT provider, model, count(*) FROM public.ai_usage_logs
     }
     const requests = s.logRequests + s.aiRequests;
     const failed = s.logFailed + s.aiFailed;
-    if (requests === 0) return { status: 'ok', value: null, detail: `No requests in the last ${minutes} minutes.` };
+    if (requests === 0) return { status: 'no_data', value: null, detail: `No data: no requests in the last ${minutes} minutes.` };
     const value = 1 - failed / requests;
     return {
       status: grade(value, this.threshold(thresholds)),

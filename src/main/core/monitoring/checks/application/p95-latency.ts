@@ -17,12 +17,13 @@ SELECT source, count(*), percentile_cont(0.95) WITHIN GROUP (ORDER BY (metadata-
  WHERE "timestamp" > now() - interval '15 minutes' AND metadata->>'latency_ms' ~ '^[0-9]{1,12}(\\.[0-9]{1,9})?$'
  GROUP BY source ORDER BY p95_ms DESC;
 -- Then check slow queries (queries.slow) and consider scaling.`,
+  windowMinutes: (t) => t.applicationWindowMinutes,
   threshold: (t) => ({ comparison: 'above', warning: t.responseTimeWarningMs, critical: t.responseTimeCriticalMs }),
   async run({ client, now, thresholds }) {
     const minutes = thresholds.applicationWindowMinutes;
     const s = await readWindowSignals(client, new Date(now.getTime() - minutes * 60_000), now);
     if (!s.systemLogsExists) return unavailable('table public.system_logs does not exist (run `roman db init`)');
-    if (s.p95LatencyMs === null) return { status: 'ok', value: null, detail: `No timed requests in the last ${minutes} minutes.` };
+    if (s.p95LatencyMs === null) return { status: 'no_data', value: null, detail: `No data: no timed requests in the last ${minutes} minutes.` };
     const value = Math.round(s.p95LatencyMs * 10) / 10;
     return {
       status: grade(value, this.threshold(thresholds)),

@@ -16,6 +16,7 @@ SELECT metadata->>'ip' AS ip, user_id, message, "timestamp" FROM public.system_l
  WHERE source = 'rls_violation' ORDER BY "timestamp" DESC LIMIT 50;
 -- If it is an attack: block the IP at the edge (firewall / WAF), rotate exposed keys,
 -- and review the policies of the tables involved (SELECT * FROM pg_policies).`,
+  windowMinutes: (t) => t.applicationWindowMinutes,
   threshold: (t) => ({ comparison: 'above', warning: 0, critical: t.rlsViolationsPerIpPerMinute - 1 }),
   async run({ client, now, thresholds }) {
     const exists = await client.query(`SELECT to_regclass('public.system_logs') IS NOT NULL AS ok`);

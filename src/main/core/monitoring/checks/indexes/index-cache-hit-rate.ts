@@ -17,10 +17,10 @@ SHOW shared_buffers;`,
     );
     const hit = num(r.rows[0].hit) ?? 0;
     const read = num(r.rows[0].read) ?? 0;
-    if (hit + read === 0) return { status: 'ok', value: null, detail: 'No index blocks read yet.' };
+    if (hit + read === 0) return { status: 'no_data', value: null, detail: 'No data: no index blocks read yet.' };
     const value = hit / (hit + read);
     if (hit + read < CACHE_MIN_BLOCKS) {
-      return { status: 'ok', value, detail: `${pct(value)} over only ${hit + read} index block reads: too few to judge (< ${CACHE_MIN_BLOCKS}).` };
+      return { status: 'no_data', value, detail: `No data to judge: ${pct(value)} over only ${hit + read} index block reads: too few to judge (< ${CACHE_MIN_BLOCKS}).` };
     }
     return { status: grade(value, this.threshold(thresholds)), value, detail: `${pct(value)} of index block reads came from the cache (${hit} hits, ${read} reads).` };
   },

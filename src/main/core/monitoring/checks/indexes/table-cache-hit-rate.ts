@@ -15,10 +15,10 @@ SHOW shared_buffers;`,
     const r = await client.query(`SELECT sum(heap_blks_hit) AS hit, sum(heap_blks_read) AS read FROM pg_statio_user_tables`);
     const hit = num(r.rows[0].hit) ?? 0;
     const read = num(r.rows[0].read) ?? 0;
-    if (hit + read === 0) return { status: 'ok', value: null, detail: 'No table blocks read yet.' };
+    if (hit + read === 0) return { status: 'no_data', value: null, detail: 'No data: no table blocks read yet.' };
     const value = hit / (hit + read);
     if (hit + read < CACHE_MIN_BLOCKS) {
-      return { status: 'ok', value, detail: `${pct(value)} over only ${hit + read} table block reads: too few to judge (< ${CACHE_MIN_BLOCKS}).` };
+      return { status: 'no_data', value, detail: `No data to judge: ${pct(value)} over only ${hit + read} table block reads: too few to judge (< ${CACHE_MIN_BLOCKS}).` };
     }
     return { status: grade(value, this.threshold(thresholds)), value, detail: `${pct(value)} of table block reads came from the cache (${hit} hits, ${read} reads).` };
   },

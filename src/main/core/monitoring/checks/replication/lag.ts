@@ -34,7 +34,7 @@ SELECT application_name, client_addr, state, write_lag, flush_lag, replay_lag FR
               extract(epoch FROM replay_lag) AS replay_lag_seconds
          FROM pg_stat_replication ORDER BY replay_lag DESC NULLS LAST`,
     );
-    if (r.rowCount === 0) return { status: 'ok', value: null, detail: 'Primary with no connected standbys.' };
+    if (r.rowCount === 0) return { status: 'no_data', value: null, detail: 'No data: a primary with no connected standbys has no replication lag to measure.' };
     const lags = r.rows.map((row: { replay_lag_seconds: unknown }) => num(row.replay_lag_seconds)).filter((v): v is number => v !== null);
     const value = lags.length > 0 ? Math.max(...lags) : 0;
     const hidden = r.rows.some((row: { state: unknown }) => row.state === null);

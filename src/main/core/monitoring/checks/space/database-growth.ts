@@ -17,14 +17,14 @@ SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_user_tables ORDER B
     const size = await client.query(`SELECT pg_database_size(current_database()) AS bytes, now() AS at`);
     const current = num(size.rows[0].bytes) ?? 0;
     if (!(await relationExists(client, 'ops.system_health'))) {
-      return { status: 'ok', value: null, detail: `No previous snapshot (ops.system_health does not exist); current size ${formatBytes(current)}.` };
+      return { status: 'no_data', value: null, detail: `No data: no previous snapshot (ops.system_health does not exist); current size ${formatBytes(current)}.` };
     }
     const prev = await client.query(
       `SELECT "timestamp", metrics->>'database_size_bytes' AS bytes FROM ops.system_health
         WHERE metrics->>'database_size_bytes' ~ '^[0-9]{1,19}$' ORDER BY "timestamp" DESC LIMIT 1`,
     );
     if (prev.rowCount === 0) {
-      return { status: 'ok', value: null, detail: `No previous snapshot with a database size yet; current size ${formatBytes(current)}.` };
+      return { status: 'no_data', value: null, detail: `No data: no previous snapshot with a database size yet; current size ${formatBytes(current)}.` };
     }
     const before = Number(prev.rows[0].bytes);
     const hours = (new Date(size.rows[0].at).getTime() - new Date(prev.rows[0].timestamp).getTime()) / 3_600_000;
