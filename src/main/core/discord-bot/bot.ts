@@ -76,6 +76,7 @@ export interface DiscordBotOptions {
 }
 
 const RUN_PREFIX = 'roman:run:';
+const MAX_PENDING = 500;
 const CONFIRM_PREFIX = 'roman:confirm:';
 const CONFIRM_FIELD = 'database';
 
@@ -309,6 +310,8 @@ export class DiscordBot {
         const support = this.runner.supports(action);
         const id = outcome.decision.decision_id;
         this.pending.set(id, outcome.decision);
+        // Keep the newest approvals in memory; older ones are found again in ops.roman_events.
+        if (this.pending.size > MAX_PENDING) this.pending.delete(this.pending.keys().next().value as string);
         const button = new ButtonBuilder().setCustomId(`${RUN_PREFIX}${id}`).setStyle(ButtonStyle.Primary);
         if (support.executable) {
           button.setLabel('Run');
