@@ -11,6 +11,8 @@ import ts from 'typescript';
 
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 const SERVER_PACKAGES = ['pg', 'pg-cursor', 'better-sqlite3', 'ws', 'zod', '@electric-sql/pglite', '@electric-sql/pglite-socket'];
+// The Discord bot (src/main/core/discord-bot) talks to Discord through discord.js.
+SERVER_PACKAGES.push('discord.js');
 
 /** The table of ARCHITECTURE.md §1. */
 export const LAYERS = [

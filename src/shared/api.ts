@@ -15,6 +15,7 @@ import { settingsInputs, type SettingsOutputs, type SettingsEvents } from './api
 import { workspaceInputs, type WorkspaceOutputs, type WorkspaceEvents } from './api/workspace';
 import { triageInputs, type TriageOutputs, type TriageEvents } from './api/triage';
 import { deploymentsInputs, type DeploymentsOutputs } from './api/deployments';
+import { discordBotInputs, type DiscordBotOutputs, type DiscordBotEvents } from './api/discord-bot';
 import type { Result } from './result';
 
 export const handlerInputs = {
@@ -26,6 +27,7 @@ export const handlerInputs = {
   ...workspaceInputs,
   ...triageInputs,
   ...deploymentsInputs,
+  ...discordBotInputs,
 } as const;
 
 export type HandlerName = keyof typeof handlerInputs & keyof HandlerOutputs;
@@ -33,11 +35,13 @@ export type HandlerInput<K extends HandlerName> = z.input<(typeof handlerInputs)
 export type HandlerParsedInput<K extends HandlerName> = z.output<(typeof handlerInputs)[K]>;
 
 export interface HandlerOutputs
-  extends ConstitutionOutputs, StoreOutputs, MonitoringOutputs, AlertsOutputs, SettingsOutputs, WorkspaceOutputs, TriageOutputs, DeploymentsOutputs {}
+  extends ConstitutionOutputs, StoreOutputs, MonitoringOutputs, AlertsOutputs, SettingsOutputs, WorkspaceOutputs, TriageOutputs,
+    DeploymentsOutputs, DiscordBotOutputs {}
 export type HandlerOutput<K extends HandlerName> = HandlerOutputs[K];
 
 /** Events the core pushes to every window (and every browser-host socket). */
-export interface PushEvents extends StoreEvents, MonitoringEvents, AlertsEvents, SettingsEvents, WorkspaceEvents, TriageEvents {
+export interface PushEvents extends StoreEvents, MonitoringEvents, AlertsEvents, SettingsEvents, WorkspaceEvents, TriageEvents,
+    DiscordBotEvents {
   'core.status': { selfTestPassed: boolean; message: string };
 }
 export type PushEventName = keyof PushEvents;

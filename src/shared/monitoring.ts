@@ -381,7 +381,8 @@ export interface MonitoringOverview {
 export interface SystemStatusReport {
   constitutionalCore: { operational: boolean; message: string };
   database: { connected: true; activeConnections: number } | { connected: false; reason: string };
-  discordBot: 'not configured' | 'configured';
+  /** 'online': the report is answered by the Discord bot itself (or the bot is connected). */
+  discordBot: 'not configured' | 'configured' | 'online';
   aiUsage:
     | { available: true; monthSpendUsd: number; monthlyBudgetUsd: number; percentOfBudget: number; warning: boolean }
     | { available: false; reason: string };

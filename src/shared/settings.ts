@@ -20,6 +20,10 @@ export const preferencesSchema = z
     retentionMaxMb: z.number().int().min(10).max(1_000_000).default(2048),
     /** The profile the app opens; null = the sample workspace. */
     activeProfileId: z.string().max(100).nullable().default(null),
+    /** Discord bot: the primary channel (its guild gets the slash commands); the token is a secret, elsewhere. */
+    discordBotChannelId: z.string().regex(/^\d{5,25}$/).nullable().default(null),
+    /** Discord bot: user or role ids allowed to press Run. Empty: nobody. */
+    discordBotApprovers: z.array(z.string().regex(/^\d{5,25}$/)).max(100).default([]),
   })
   .strict();
 

@@ -14,6 +14,9 @@ import { registerAlertsHandlers } from './api/alerts';
 import { registerWorkspaceHandlers } from './api/workspace';
 import { registerTriageHandlers } from './api/triage';
 import { registerDeploymentsHandlers } from './api/deployments';
+import { registerDiscordBotHandlers } from './api/discord-bot';
+import { BotService } from './discord-bot/service';
+import type { ActionRunner } from './discord-bot/runner';
 import { runSelfTest } from './constitution';
 import { engineFiringCriticalAlerts, measureDecisionEntropy } from './constitution/decision-entropy';
 import { systemClock, type Clock } from './clock';
@@ -42,6 +45,10 @@ export interface CoreOptions {
   workspace?: StartupWorkspace;
   /** Sync cadence of the open workspace (default 30 s). */
   syncIntervalMs?: number;
+  /** The Discord bot's way to run approved actions (the operations gate); default: none, nothing runs. */
+  discordRunner?: ActionRunner;
+  /** Environment for the Discord bot's ROMAN_DISCORD_* fallbacks (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export const BROWSER_HOST_NO_SECRETS =
@@ -141,6 +148,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     db: () => workspaces.open?.db.pool ?? null,
   });
 
+  // The Discord bot: hosted by this app when configured, a database is open and it wins the election.
+  const discordBot = new BotService({ settings, workspaces, clock, emit, env: options.env, runner: options.discordRunner });
+  registerDiscordBotHandlers(registry, discordBot);
+  discordBot.start();
+
   const start = options.workspace ?? 'default';
   if (start !== 'none') {
     const opening = start === 'default' ? workspaces.openDefault() : workspaces.openUrl(start.url, start.name, start.environment);
@@ -162,6 +174,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       return () => listeners.delete(listener);
     },
     async close() {
+      await discordBot.close();
       await workspaces.close();
     },
   };

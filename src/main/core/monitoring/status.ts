@@ -128,6 +128,7 @@ export function formatSystemStatus(report: SystemStatusReport): string {
       : `❌ Database: Unreachable: ${db.reason}`,
   );
   if (report.discordBot === 'configured') lines.push('✅ Discord Bot: Webhook configured');
+  if (report.discordBot === 'online') lines.push('✅ Discord Bot: Online');
   if (!db.connected) return lines.join('\n') + '\n';
   const ai = report.aiUsage;
   lines.push(

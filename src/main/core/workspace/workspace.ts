@@ -26,7 +26,7 @@ import type { MonitorScheduler } from '../scheduler';
 import type { DesktopNotifier } from '../notify/in-app';
 import type { AlertTransition } from '../../../shared/alerts';
 import type { Decision } from '../../../shared/constitution';
-import type { ConnectionTarget } from '../../../shared/connections';
+import { parseConnectionUrl, type ConnectionTarget } from '../../../shared/connections';
 import type { SyncSummary } from '../../../shared/api/workspace';
 import type { WorkspaceKind, WorkspaceStatus } from '../../../shared/workspace';
 
@@ -156,6 +156,16 @@ export class Workspace {
     void this.checkInitialized();
     void this.syncNow();
     void this.scheduler.start().catch(() => this.changed());
+  }
+
+  /** The connection URL (may carry a password: main process only), e.g. for a dedicated connection. */
+  connectionUrl(): string {
+    return typeof this.spec.connection === 'string' ? this.spec.connection : targetUrl(this.spec.connection);
+  }
+
+  /** The watched database's name (what a production confirmation asks the user to type). */
+  databaseName(): string {
+    return typeof this.spec.connection === 'string' ? parseConnectionUrl(this.spec.connection).database : this.spec.connection.database;
   }
 
   status(): WorkspaceStatus {
