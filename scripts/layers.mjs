@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-const SERVER_PACKAGES = ['pg', 'pg-cursor', 'better-sqlite3', 'ws', 'zod', '@electric-sql/pglite', '@electric-sql/pglite-socket'];
+const SERVER_PACKAGES = ['pg', 'pg-cursor', 'better-sqlite3', 'ws', 'zod', '@electric-sql/pglite', '@electric-sql/pglite-socket', 'croner'];
 
 /** The table of ARCHITECTURE.md §1. */
 export const LAYERS = [
