@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-const SERVER_PACKAGES = ['pg', 'pg-cursor', 'better-sqlite3', 'ws', 'zod', '@electric-sql/pglite', '@electric-sql/pglite-socket'];
+const SERVER_PACKAGES = ['pg', 'pg-cursor', 'better-sqlite3', 'ws', 'zod', '@electric-sql/pglite', '@electric-sql/pglite-socket', 'croner'];
 // The Discord bot (src/main/core/discord-bot) talks to Discord through discord.js.
 SERVER_PACKAGES.push('discord.js');
 

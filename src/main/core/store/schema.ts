@@ -249,6 +249,42 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX IF NOT EXISTS triage_status_history_pattern ON triage_status_history (pattern_id);
     `,
   },
+  {
+    version: 50,
+    description: 'maintenance runbook reports, emergency incidents and their timelines',
+    // Written by RunbookStore (runbooks/store.ts). A report is kept whole as JSON next to the columns
+    // the lists filter on; an incident likewise, with one row per timeline entry (append-only).
+    // Idempotent (IF NOT EXISTS) like the triage migration.
+    sql: `
+      CREATE TABLE IF NOT EXISTS runbook_reports (
+        id          TEXT    PRIMARY KEY,
+        runbook     TEXT    NOT NULL,
+        window_at   TEXT,
+        trigger     TEXT    NOT NULL,
+        late        INTEGER NOT NULL,
+        started_at  INTEGER NOT NULL,
+        finished_at INTEGER NOT NULL,
+        status      TEXT    NOT NULL,
+        report      TEXT    NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS runbook_reports_runbook_started ON runbook_reports (runbook, started_at);
+      CREATE TABLE IF NOT EXISTS emergency_incidents (
+        id        TEXT    PRIMARY KEY,
+        protocol  TEXT    NOT NULL,
+        opened_at INTEGER NOT NULL,
+        closed_at INTEGER,
+        incident  TEXT    NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS emergency_incidents_opened ON emergency_incidents (opened_at);
+      CREATE TABLE IF NOT EXISTS emergency_timeline (
+        id          INTEGER PRIMARY KEY,
+        incident_id TEXT    NOT NULL,
+        at          INTEGER NOT NULL,
+        entry       TEXT    NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS emergency_timeline_incident ON emergency_timeline (incident_id, id);
+    `,
+  },
 ];
 
 export const CACHE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
