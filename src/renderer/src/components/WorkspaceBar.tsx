@@ -80,6 +80,11 @@ export function WorkspaceBar() {
       )}
       <strong>{ws.name}</strong>
       <span className="muted">{ws.target}</span>
+      {ws.tls && ws.tls.used ? (
+        <span className={`pill ${ws.tls.used === 'tls' ? 'ok' : ws.kind === 'sample' ? 'info' : 'warning'}`} data-testid="tls-used" title={`TLS mode: ${ws.tls.mode}`}>
+          {ws.tls.used === 'tls' ? 'TLS' : 'No TLS'} ({ws.tls.mode})
+        </span>
+      ) : null}
       <span className={online ? 'status-dot ok' : 'status-dot bad'} aria-hidden="true" />
       <span data-testid="connection-state">
         {online ? 'Online' : ws.offlineSince ? `Offline since ${new Date(ws.offlineSince).toLocaleString()}` : ws.connection}

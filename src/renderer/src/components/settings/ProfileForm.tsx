@@ -6,7 +6,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { call } from '../../api';
-import { ENVIRONMENTS, TLS_MODES, type ConnectionProfile, type Environment, type TlsMode } from '../../../../shared/connections';
+import { DEFAULT_TLS_MODE, ENVIRONMENTS, TLS_MODES, verifiesCertificate, type ConnectionProfile, type Environment, type TlsMode } from '../../../../shared/connections';
 import type { SecretStoreStatus } from '../../../../shared/settings';
 import { formErrorOf, issuesFor, type FormError } from './issues';
 
@@ -26,8 +26,10 @@ interface Draft {
 }
 
 const TLS_LABELS: Record<TlsMode, string> = {
+  prefer: 'prefer — TLS when the server offers it, otherwise plain (default, as in psql)',
   disable: 'disable — no TLS (local or trusted network only)',
   require: 'require — encrypted, certificate not verified',
+  'verify-ca': 'verify-ca — encrypted, certificate checked against the CA',
   'verify-full': 'verify-full — encrypted, certificate and host name verified',
 };
 
@@ -41,7 +43,7 @@ function draftOf(p: ConnectionProfile | null): Draft {
     port: p?.kind === 'fields' ? String(p.port) : '5432',
     database: p?.kind === 'fields' ? p.database : '',
     user: p?.kind === 'fields' ? p.user : '',
-    tlsMode: p?.tls.mode ?? 'require',
+    tlsMode: p?.tls.mode ?? DEFAULT_TLS_MODE,
     caPath: p?.tls.caPath ?? '',
     password: '',
     removePassword: false,
@@ -99,7 +101,7 @@ export function ProfileForm({
     e.preventDefault();
     setBusy(true);
     setError(null);
-    const tls = draft.tlsMode === 'verify-full' && draft.caPath.trim() ? { mode: draft.tlsMode, caPath: draft.caPath.trim() } : { mode: draft.tlsMode };
+    const tls = verifiesCertificate(draft.tlsMode) && draft.caPath.trim() ? { mode: draft.tlsMode, caPath: draft.caPath.trim() } : { mode: draft.tlsMode };
     const base = { id, name: draft.name, environment: draft.environment, tls, hasPassword: false };
     const port = draft.port.trim();
     const body =
@@ -217,7 +219,7 @@ export function ProfileForm({
           </option>
         ))}
       </select>
-      {draft.tlsMode === 'verify-full' ? (
+      {verifiesCertificate(draft.tlsMode) ? (
         <>
           <label htmlFor="pf-ca">CA certificate (PEM file path, optional)</label>
           <input id="pf-ca" type="text" value={draft.caPath} spellCheck={false} placeholder="/etc/ssl/certs/db-ca.pem" onChange={(e) => set('caPath', e.target.value)} aria-invalid={invalid('tls')} />
