@@ -2,6 +2,7 @@
  * The strip at the top of every page: which database is watched (the sample workspace is labelled
  * as such), whether it answers, when the cache was last synced, and the live system entropy.
  */
+import { InstallTables } from './InstallTables';
 import { useEffect, useState } from 'react';
 import { call, subscribe } from '../api';
 import type { WorkspaceStatus } from '../../../shared/workspace';
@@ -95,6 +96,7 @@ export function WorkspaceBar() {
           : `Last synced ${ago(ws.lastSyncedAt)}${ws.syncing ? ' · trying to reconnect…' : ''}`}
       </span>
       {ws.initialized === false ? <span className="pill warning">R.O.M.A.N. tables not installed</span> : null}
+      {ws.kind !== 'sample' ? <InstallTables key={ws.id ?? ''} needed={ws.initialized === false} /> : null}
       {ws.cacheIntegrity && !ws.cacheIntegrity.ok ? (
         <span className="pill critical" title={ws.cacheIntegrity.problems.join('\n')}>
           Local cache damaged (checked {new Date(ws.cacheIntegrity.checkedAt).toLocaleString()})

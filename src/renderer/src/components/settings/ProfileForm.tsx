@@ -9,6 +9,8 @@ import { call } from '../../api';
 import { DEFAULT_TLS_MODE, ENVIRONMENTS, TLS_MODES, verifiesCertificate, type ConnectionProfile, type Environment, type TlsMode } from '../../../../shared/connections';
 import type { SecretStoreStatus } from '../../../../shared/settings';
 import { formErrorOf, issuesFor, type FormError } from './issues';
+import { ConnectionTestResult } from './ConnectionTestResult';
+import type { ConnectionTestReport } from '../../../../shared/connection-test';
 
 interface Draft {
   name: string;
@@ -94,13 +96,12 @@ export function ProfileForm({
   const [draft, setDraft] = useState<Draft>(() => draftOf(profile));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<FormError | null>(null);
+  const [testing, setTesting] = useState(false);
+  const [test, setTest] = useState<ConnectionTestReport | null>(null);
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }));
   const id = profile?.id ?? profileIdFor(draft.name, takenIds);
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
+  function bodyOf() {
     const tls = verifiesCertificate(draft.tlsMode) && draft.caPath.trim() ? { mode: draft.tlsMode, caPath: draft.caPath.trim() } : { mode: draft.tlsMode };
     const base = { id, name: draft.name, environment: draft.environment, tls, hasPassword: false };
     const port = draft.port.trim();
@@ -117,6 +118,28 @@ export function ProfileForm({
             user: draft.user.trim(),
           };
     const password = draft.removePassword ? null : draft.password !== '' ? draft.password : undefined;
+    return { body, password };
+  }
+
+  async function runTest() {
+    setTesting(true);
+    setTest(null);
+    setError(null);
+    const { body, password } = bodyOf();
+    try {
+      setTest(await call('settings.testConnection', password === undefined ? { profile: body } : { profile: body, password }));
+    } catch (err) {
+      setError(formErrorOf(err));
+    } finally {
+      setTesting(false);
+    }
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    const { body, password } = bodyOf();
     try {
       const saved = await call('settings.saveProfile', password === undefined ? { profile: body } : { profile: body, password });
       setDraft((d) => ({ ...d, password: '', removePassword: false }));
@@ -271,10 +294,14 @@ export function ProfileForm({
         <button className="btn" type="submit" disabled={busy}>
           {busy ? 'Saving…' : 'Save profile'}
         </button>
+        <button className="btn secondary" type="button" onClick={() => void runTest()} disabled={busy || testing} data-testid="test-connection">
+          {testing ? 'Testing…' : 'Test connection'}
+        </button>
         <button className="btn secondary" type="button" onClick={onCancel} disabled={busy}>
           Cancel
         </button>
       </div>
+      {test ? <ConnectionTestResult report={test} /> : null}
     </form>
   );
 }
