@@ -12,8 +12,29 @@ import { z } from 'zod';
 export const ENVIRONMENTS = ['production', 'staging', 'development', 'sample', 'other'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
-export const TLS_MODES = ['disable', 'require', 'verify-full'] as const;
+/**
+ * libpq's sslmode names. `prefer` (the default, as in libpq) tries TLS and falls back to a plain
+ * connection only when the server answers that it does not offer TLS; `require` encrypts without
+ * checking the certificate; `verify-ca` checks the certificate against the CA; `verify-full` also
+ * checks the host name; `disable` never encrypts (fine for a loopback server).
+ */
+export const TLS_MODES = ['prefer', 'disable', 'require', 'verify-ca', 'verify-full'] as const;
 export type TlsMode = (typeof TLS_MODES)[number];
+export const DEFAULT_TLS_MODE: TlsMode = 'prefer';
+
+/** What a connection actually used: TLS, a plain connection, or not known yet (never connected). */
+export type TlsUsed = 'tls' | 'plain' | null;
+
+/** Modes that check the server certificate (and may name a CA file). */
+export function verifiesCertificate(mode: TlsMode): boolean {
+  return mode === 'verify-ca' || mode === 'verify-full';
+}
+
+/** Hosts on the same machine: a plain connection there never crosses a network. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return h === 'localhost' || h === '::1' || /^127(?:\.\d{1,3}){3}$/.test(h) || h.startsWith('/');
+}
 
 export const DEFAULT_PG_PORT = 5432;
 
@@ -28,12 +49,12 @@ export class ConnectionConfigError extends Error {
 const tlsSchema = z
   .object({
     mode: z.enum(TLS_MODES),
-    /** PEM file with the CA that signed the server certificate (verify-full only). */
+    /** PEM file with the CA that signed the server certificate (verify-ca / verify-full only). */
     caPath: z.string().min(1).optional(),
   })
   .strict()
-  .refine((t) => t.mode === 'verify-full' || t.caPath === undefined, {
-    message: 'caPath is only used with TLS mode verify-full',
+  .refine((t) => verifiesCertificate(t.mode) || t.caPath === undefined, {
+    message: 'a CA file is only used with TLS mode verify-ca or verify-full',
     path: ['caPath'],
   });
 export type TlsSettings = z.infer<typeof tlsSchema>;
@@ -117,10 +138,11 @@ export interface ConnectionTarget {
 
 const SSLMODE_TO_TLS: Record<string, TlsMode> = {
   disable: 'disable',
-  allow: 'disable',
-  prefer: 'disable',
+  // libpq's allow tries plain first, then TLS; prefer (TLS first, plain when refused) is the closest safe choice.
+  allow: 'prefer',
+  prefer: 'prefer',
   require: 'require',
-  'verify-ca': 'verify-full',
+  'verify-ca': 'verify-ca',
   'verify-full': 'verify-full',
 };
 
@@ -171,15 +193,16 @@ export function parseConnectionUrl(raw: string): ConnectionTarget {
     }
   }
   const sslmode = u.searchParams.get('sslmode');
-  let mode: TlsMode = 'disable';
+  // No sslmode: libpq's default, prefer.
+  let mode: TlsMode = DEFAULT_TLS_MODE;
   if (sslmode !== null) {
     const m = SSLMODE_TO_TLS[sslmode];
     if (!m) throw new ConnectionConfigError(`unknown sslmode "${sslmode}" in ${shown}`);
     mode = m;
   }
   const caPath = u.searchParams.get('sslrootcert') ?? undefined;
-  if (caPath && mode !== 'verify-full') {
-    throw new ConnectionConfigError(`sslrootcert needs sslmode=verify-full in ${shown}`);
+  if (caPath && !verifiesCertificate(mode)) {
+    throw new ConnectionConfigError(`sslrootcert needs sslmode=verify-ca or verify-full in ${shown}`);
   }
   const password = u.password === '' ? undefined : decodeURIComponent(u.password);
   return { host, port, database, user, password, tls: caPath ? { mode, caPath } : { mode } };

@@ -2,6 +2,8 @@
  * The workspace: the database R.O.M.A.N. is watching right now (the sample workspace, a saved
  * connection profile, or a URL given on the command line) with its local cache, sync and alerting.
  */
+import type { TlsMode, TlsUsed } from './connections';
+
 export type WorkspaceKind = 'sample' | 'profile' | 'url';
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'down';
 
@@ -17,6 +19,8 @@ export interface WorkspaceStatus {
   /** postgres://user@host:port/db — never a password. */
   target: string | null;
   connection: ConnectionState | null;
+  /** The TLS mode asked for and what the newest connection used ('tls' | 'plain'; null before the first). */
+  tls?: { mode: TlsMode; used: TlsUsed } | null;
   lastError: string | null;
   /** When the database stopped answering (null while online). */
   offlineSince: string | null;

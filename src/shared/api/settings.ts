@@ -1,6 +1,7 @@
 /** API contract of settings: connection profiles, preferences, the secret store's status. */
 import { z } from 'zod';
 import type { ConnectionProfile } from '../connections';
+import type { ConnectionTestReport } from '../connection-test';
 import { preferencesSchema, type NotifierSettingsView, type Preferences, type SecretStoreStatus } from '../settings';
 
 export const settingsInputs = {
@@ -14,6 +15,14 @@ export const settingsInputs = {
     })
     .strict(),
   'settings.deleteProfile': z.object({ id: z.string().min(1).max(100) }).strict(),
+  /** Connects once with a profile as edited (not saved) and reports version, TLS, latency, tables, gaps. */
+  'settings.testConnection': z
+    .object({
+      profile: z.record(z.string(), z.unknown()),
+      /** As typed in the form; absent = the stored password of this profile; null = none. */
+      password: z.string().max(1024).nullable().optional(),
+    })
+    .strict(),
   'settings.setPreferences': z.object({ patch: preferencesSchema.partial() }).strict(),
   /** Write-only: the Discord webhook URL for alerts (a secret), or null to remove it. */
   'settings.setDiscordWebhook': z.object({ url: z.string().trim().min(1).max(2048).nullable() }).strict(),
@@ -30,6 +39,7 @@ export interface SettingsOutputs {
   'settings.get': SettingsView;
   'settings.saveProfile': ConnectionProfile;
   'settings.deleteProfile': { deleted: string };
+  'settings.testConnection': ConnectionTestReport;
   'settings.setPreferences': Preferences;
   'settings.setDiscordWebhook': NotifierSettingsView;
 }

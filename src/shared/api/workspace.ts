@@ -1,6 +1,7 @@
 /** API contract of the workspace: which database is watched, its connection and sync state. */
 import { z } from 'zod';
 import type { WorkspaceStatus } from '../workspace';
+import type { RomanObject } from '../connection-test';
 
 export const workspaceInputs = {
   'workspace.status': z.object({}).strict(),
@@ -9,6 +10,8 @@ export const workspaceInputs = {
   'workspace.syncNow': z.object({}).strict(),
   /** Install R.O.M.A.N.'s tables in the watched database (`roman db init`). */
   'workspace.initDatabase': z.object({}).strict(),
+  /** What `workspace.initDatabase` would create in the watched database (asked before installing). */
+  'workspace.installPlan': z.object({}).strict(),
 } satisfies Record<string, z.ZodType>;
 
 export interface SyncSummary {
@@ -32,6 +35,7 @@ export interface WorkspaceOutputs {
   'workspace.open': WorkspaceStatus;
   'workspace.syncNow': SyncSummary;
   'workspace.initDatabase': InitSummary;
+  'workspace.installPlan': { target: string; objects: RomanObject[] };
 }
 
 export interface WorkspaceEvents {

@@ -6,6 +6,7 @@ import { DomainError } from '../../../shared/result';
 import type { NotifierSettingsView } from '../../../shared/settings';
 import type { Workspaces } from '../workspace';
 import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../../shared/monitoring';
+import { testConnection } from '../db/test-connection';
 
 export function notifierView(settings: Settings, env: NodeJS.ProcessEnv = process.env): NotifierSettingsView {
   const fromSettings = settings.hasSecret(DISCORD_WEBHOOK_SECRET);
@@ -41,6 +42,10 @@ export function registerSettingsHandlers(registry: HandlerRegistry, settings: Se
     const saved = settings.saveProfile(input.profile, input.password);
     ctx.emit('settings.changed', { reason: 'profiles' });
     return saved;
+  });
+  registry.method('settings.testConnection', async (input) => {
+    const target = settings.draftTarget(input.profile, input.password);
+    return testConnection(target);
   });
   registry.method('settings.deleteProfile', (input, ctx) => {
     settings.deleteProfile(input.id);

@@ -3,6 +3,7 @@ import { DomainError } from '../../../shared/result';
 import type { Workspaces } from '../workspace';
 import type { Settings } from '../settings/settings';
 import type { HandlerRegistry } from './registry';
+import { romanObjects } from '../db/test-connection';
 
 export function registerWorkspaceHandlers(registry: HandlerRegistry, workspaces: Workspaces, settings: Settings): void {
   registry.method('workspace.status', () => workspaces.status());
@@ -19,6 +20,15 @@ export function registerWorkspaceHandlers(registry: HandlerRegistry, workspaces:
   });
 
   registry.method('workspace.syncNow', () => workspaces.require().syncNow());
+
+  registry.method('workspace.installPlan', async () => {
+    const ws = workspaces.require();
+    try {
+      return { target: ws.db.description, objects: await romanObjects(ws.db.pool) };
+    } catch (err) {
+      throw new DomainError('unavailable', `Cannot read what is installed: ${ws.db.redactError(err).message}`);
+    }
+  });
 
   registry.method('workspace.initDatabase', async () => {
     const report = await workspaces.require().initDatabase();

@@ -10,6 +10,8 @@
  */
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import tls from 'node:tls';
 import pg from 'pg';
 import type { ConnectionOptions } from 'node:tls';
 import {
@@ -20,6 +22,8 @@ import {
   redactSecrets,
   type ConnectionProfile,
   type ConnectionTarget,
+  type TlsMode,
+  type TlsUsed,
 } from '../../../shared/connections';
 
 export type PoolState = 'connecting' | 'connected' | 'reconnecting' | 'down';
@@ -97,26 +101,120 @@ export function resolveTarget(source: ConnectionProfile | string): ConnectionTar
   return typeof source === 'string' ? parseConnectionUrl(source) : profileTarget(source);
 }
 
-function tlsOptions(target: ConnectionTarget): false | ConnectionOptions {
+function readCa(target: ConnectionTarget): string | undefined {
+  if (!target.tls.caPath) return undefined;
+  try {
+    return readFileSync(target.tls.caPath, 'utf8');
+  } catch (err) {
+    throw new ConnectionConfigError(
+      `cannot read the TLS CA file ${target.tls.caPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
+}
+
+/** The TLS options pg gets for a mode (prefer: the TLS options, used only when the server offers TLS). */
+export function tlsOptions(target: ConnectionTarget): false | ConnectionOptions {
   switch (target.tls.mode) {
     case 'disable':
       return false;
+    case 'prefer':
     case 'require':
       return { rejectUnauthorized: false };
+    case 'verify-ca': {
+      // The chain must lead to the CA; the host name is not compared (libpq's verify-ca).
+      const opts: ConnectionOptions = { rejectUnauthorized: true, checkServerIdentity: () => undefined };
+      const ca = readCa(target);
+      if (ca) opts.ca = ca;
+      return opts;
+    }
     case 'verify-full': {
-      const opts: ConnectionOptions = { rejectUnauthorized: true, servername: target.host };
-      if (target.tls.caPath) {
-        try {
-          opts.ca = readFileSync(target.tls.caPath, 'utf8');
-        } catch (err) {
-          throw new ConnectionConfigError(
-            `cannot read the TLS CA file ${target.tls.caPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-          );
-        }
-      }
+      // pg sets servername (SNI, host name check) from the host; an IP is checked against the certificate's IPs.
+      const opts: ConnectionOptions = { rejectUnauthorized: true };
+      const ca = readCa(target);
+      if (ca) opts.ca = ca;
       return opts;
     }
   }
+}
+
+const SSL_REQUEST_CODE = 80877103;
+
+/**
+ * Asks the server whether it offers TLS, as libpq's `prefer` does: an SSLRequest packet, answered
+ * 'S' (yes) or 'N' (no). With 'S' the TLS handshake is completed and the socket closed (so the server
+ * logs nothing); the caller then connects with TLS. Rejects when the server cannot be reached.
+ */
+export function serverOffersTls(host: string, port: number, timeoutMs = 5000): Promise<boolean> {
+  return new Promise<boolean>((resolve, reject) => {
+    const socket = host.startsWith('/') ? net.connect(`${host}/.s.PGSQL.${port}`) : net.connect({ host, port });
+    let settled = false;
+    const done = (err: Error | null, value?: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (err) {
+        socket.destroy();
+        reject(err);
+      } else resolve(value as boolean);
+    };
+    const timer = setTimeout(() => done(Object.assign(new Error('timeout expired while asking the server about TLS'), { code: 'ETIMEDOUT' })), timeoutMs);
+    socket.once('error', (err) => done(err));
+    socket.once('connect', () => {
+      const packet = Buffer.alloc(8);
+      packet.writeInt32BE(8, 0);
+      packet.writeInt32BE(SSL_REQUEST_CODE, 4);
+      socket.write(packet);
+    });
+    socket.once('data', (data) => {
+      const answer = String.fromCharCode(data[0] ?? 0);
+      if (answer === 'N') {
+        socket.end();
+        done(null, false);
+      } else if (answer === 'S') {
+        socket.removeAllListeners('data');
+        const secure = tls.connect({ socket, rejectUnauthorized: false, servername: net.isIP(host) ? undefined : host });
+        secure.once('secureConnect', () => {
+          secure.end();
+          done(null, true);
+        });
+        // The server said yes; a failed handshake shows up (with its reason) on the real connection.
+        secure.once('error', () => done(null, true));
+      } else {
+        done(Object.assign(new Error(`unexpected answer to the TLS request: ${JSON.stringify(answer)}`), { code: '08P01' }));
+      }
+    });
+  });
+}
+
+/** A pg.Client class that decides TLS before connecting (`prefer`): the decision is asked of `decide`. */
+function negotiatingClient(decide: () => Promise<false | ConnectionOptions>): typeof pg.Client {
+  class NegotiatingClient extends pg.Client {
+    // pg.Pool calls connect(callback); callers may use the promise form.
+    override connect(): Promise<pg.Client>;
+    override connect(callback: ((err: Error) => void) | ((err: null, c: pg.Client) => void)): void;
+    override connect(callback?: unknown): Promise<pg.Client> | void {
+      const run = async () => {
+        const ssl = await decide();
+        const self = this as unknown as { ssl: unknown; connection: { ssl: unknown }; connectionParameters: { ssl: unknown } };
+        self.ssl = ssl;
+        self.connection.ssl = ssl;
+        self.connectionParameters.ssl = ssl;
+        await super.connect();
+        return this;
+      };
+      const p = run();
+      if (callback) {
+        const cb = callback as unknown as (err: Error | null, client?: pg.Client) => void;
+        p.then(
+          () => cb(null, this),
+          (err: Error) => cb(err),
+        );
+        return;
+      }
+      return p;
+    }
+  }
+  return NegotiatingClient as unknown as typeof pg.Client;
 }
 
 /** A pg.Pool with a connection state, automatic recovery and redacted errors. */
@@ -136,10 +234,16 @@ export class RomanPool extends EventEmitter {
   private readonly initialBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly heartbeatMs: number;
+  /** The TLS mode asked for. */
+  readonly tlsMode: TlsMode;
+  private _tlsUsed: TlsUsed = null;
+  /** prefer: the decision for new connections (null = ask the server at the next connect). */
+  private preferDecision: Promise<false | ConnectionOptions> | null = null;
 
   constructor(target: ConnectionTarget, opts: OpenPoolOptions = {}) {
     super();
     this.description = describeTarget(target);
+    this.tlsMode = target.tls.mode;
     this.initialBackoffMs = opts.initialBackoffMs ?? 500;
     this.maxBackoffMs = opts.maxBackoffMs ?? 30_000;
     this.backoffMs = this.initialBackoffMs;
@@ -163,7 +267,7 @@ export class RomanPool extends EventEmitter {
       database: target.database,
       user: target.user,
       password: passwordOption,
-      ssl: tlsOptions(target),
+      ssl: target.tls.mode === 'prefer' ? false : tlsOptions(target),
       max: opts.max ?? 2,
       idleTimeoutMillis: opts.idleTimeoutMillis ?? 30_000,
       connectionTimeoutMillis: opts.connectionTimeoutMillis ?? 5_000,
@@ -172,12 +276,27 @@ export class RomanPool extends EventEmitter {
     };
     if (statementTimeout > 0) config.statement_timeout = statementTimeout;
     if (lockTimeout > 0) config.lock_timeout = lockTimeout;
+    if (target.tls.mode === 'prefer') {
+      const tlsOpts = tlsOptions(target);
+      const timeout = config.connectionTimeoutMillis ?? 5000;
+      config.Client = negotiatingClient(() => {
+        this.preferDecision ??= serverOffersTls(target.host, target.port, timeout).then(
+          (offered) => (offered ? tlsOpts : false),
+          (err: unknown) => {
+            this.preferDecision = null; // ask again next time
+            throw err;
+          },
+        );
+        return this.preferDecision;
+      });
+    }
     this.pool = new pg.Pool(config);
     // An idle client whose connection dies (server restart, pg_terminate_backend, network drop).
     this.pool.on('error', (err) => this.onConnectionLost(err));
     // A checked-out client whose connection dies: without a listener, Node would throw.
     this.pool.on('connect', (client) => {
       client.on('error', (err) => this.onConnectionLost(err));
+      this._tlsUsed = (client as unknown as { ssl?: unknown }).ssl ? 'tls' : 'plain';
       // A new connection succeeded: the server is reachable, whoever asked for it.
       if (!this.closed && this._state !== 'connected') {
         this.backoffMs = this.initialBackoffMs;
@@ -195,6 +314,11 @@ export class RomanPool extends EventEmitter {
 
   get lastError(): PoolError | null {
     return this._lastError;
+  }
+
+  /** What the newest connection used: 'tls', 'plain', or null before the first connection. */
+  get tlsUsed(): TlsUsed {
+    return this._tlsUsed;
   }
 
   /** Masks this pool's password (and URL passwords) in any text. */
@@ -296,6 +420,8 @@ export class RomanPool extends EventEmitter {
 
   private onConnectionLost(err: unknown): void {
     if (this.closed) return;
+    // prefer: the server may come back with a different TLS setting; ask again.
+    this.preferDecision = null;
     this.recordError(err);
     if (this._state === 'connected' || this._state === 'connecting') {
       this.setState(this._state === 'connected' ? 'reconnecting' : this._state, this._lastError);

@@ -170,7 +170,8 @@ async function main(): Promise<void> {
   });
   engine.relay = relay;
   const port = relay.port;
-  const url = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+  // Our own engine on loopback, without TLS: say so (a URL without sslmode means prefer).
+  const url = `postgres://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
 
   if (config.seed) {
     const client = new pg.Client({ connectionString: url, application_name: 'roman-sample-seed' });

@@ -113,6 +113,25 @@ export class Settings {
     return profile;
   }
 
+  /**
+   * Where a profile being edited would connect (for "Test connection"), without saving anything.
+   * `password`: a string is used as typed, null means none, undefined the stored one of that profile.
+   */
+  draftTarget(input: unknown, password?: string | null): ConnectionTarget {
+    const candidate = connectionProfileSchema.safeParse({ ...(input as object), hasPassword: false, secretRef: undefined });
+    if (!candidate.success) {
+      const issues = candidate.error.issues.map((i) => ({ path: i.path.join('.') || 'profile', message: i.message }));
+      throw new DomainError('invalid_input', 'Invalid connection profile: ' + issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+    }
+    const target = profileTarget(candidate.data);
+    if (typeof password === 'string' && password !== '') target.password = password;
+    else if (password === undefined) {
+      const stored = this.profiles().find((p) => p.id === candidate.data.id);
+      if (stored?.hasPassword && stored.secretRef) target.password = this.getSecret(stored.secretRef);
+    }
+    return target;
+  }
+
   deleteProfile(id: string): void {
     const p = this.profile(id);
     if (p.secretRef) this.backend.delete(SECRET_PREFIX + p.secretRef);

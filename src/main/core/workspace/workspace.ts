@@ -64,7 +64,8 @@ function targetUrl(t: ConnectionTarget): string {
   u.pathname = '/' + encodeURIComponent(t.database);
   u.username = encodeURIComponent(t.user);
   if (t.password) u.password = encodeURIComponent(t.password);
-  if (t.tls.mode !== 'disable') u.searchParams.set('sslmode', t.tls.mode);
+  // Always explicit: a URL without sslmode means libpq's default, prefer.
+  u.searchParams.set('sslmode', t.tls.mode);
   if (t.tls.caPath) u.searchParams.set('sslrootcert', t.tls.caPath);
   return u.toString();
 }
@@ -178,6 +179,7 @@ export class Workspace {
       environment: this.spec.environment,
       target: this.db.description,
       connection: this.db.state,
+      tls: { mode: this.db.tlsMode, used: this.db.tlsUsed },
       lastError: this.db.lastError ? this.db.redact(this.db.lastError.message) : null,
       syncing: this.syncing !== null,
       openError: null,

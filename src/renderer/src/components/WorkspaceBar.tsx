@@ -2,6 +2,7 @@
  * The strip at the top of every page: which database is watched (the sample workspace is labelled
  * as such), whether it answers, when the cache was last synced, and the live system entropy.
  */
+import { InstallTables } from './InstallTables';
 import { useEffect, useState } from 'react';
 import { call, subscribe } from '../api';
 import { useNow } from './charts/live';
@@ -130,6 +131,11 @@ export function WorkspaceBar() {
       )}
       <strong>{ws.name}</strong>
       <span className="muted">{ws.target}</span>
+      {ws.tls && ws.tls.used ? (
+        <span className={`pill ${ws.tls.used === 'tls' ? 'ok' : ws.kind === 'sample' ? 'info' : 'warning'}`} data-testid="tls-used" title={`TLS mode: ${ws.tls.mode}`}>
+          {ws.tls.used === 'tls' ? 'TLS' : 'No TLS'} ({ws.tls.mode})
+        </span>
+      ) : null}
       <span className={online ? 'status-dot ok' : 'status-dot bad'} aria-hidden="true" />
       <span data-testid="connection-state">
         {online ? 'Online' : ws.offlineSince ? `Offline since ${new Date(ws.offlineSince).toLocaleString()}` : ws.connection}
@@ -140,6 +146,7 @@ export function WorkspaceBar() {
           : `Last synced ${ago(ws.lastSyncedAt)}${ws.syncing ? ' · trying to reconnect…' : ''}`}
       </span>
       {ws.initialized === false ? <span className="pill warning">R.O.M.A.N. tables not installed</span> : null}
+      {ws.kind !== 'sample' ? <InstallTables key={ws.id ?? ''} needed={ws.initialized === false} /> : null}
       {ws.cacheIntegrity && !ws.cacheIntegrity.ok ? (
         <span className="pill critical" title={ws.cacheIntegrity.problems.join('\n')}>
           Local cache damaged (checked {new Date(ws.cacheIntegrity.checkedAt).toLocaleString()})

@@ -6,9 +6,11 @@
  */
 import { useState, type FormEvent } from 'react';
 import { call } from '../../api';
-import { ENVIRONMENTS, TLS_MODES, type ConnectionProfile, type Environment, type TlsMode } from '../../../../shared/connections';
+import { DEFAULT_TLS_MODE, ENVIRONMENTS, TLS_MODES, verifiesCertificate, type ConnectionProfile, type Environment, type TlsMode } from '../../../../shared/connections';
 import type { SecretStoreStatus } from '../../../../shared/settings';
 import { formErrorOf, issuesFor, type FormError } from './issues';
+import { ConnectionTestResult } from './ConnectionTestResult';
+import type { ConnectionTestReport } from '../../../../shared/connection-test';
 
 interface Draft {
   name: string;
@@ -26,8 +28,10 @@ interface Draft {
 }
 
 const TLS_LABELS: Record<TlsMode, string> = {
+  prefer: 'prefer — TLS when the server offers it, otherwise plain (default, as in psql)',
   disable: 'disable — no TLS (local or trusted network only)',
   require: 'require — encrypted, certificate not verified',
+  'verify-ca': 'verify-ca — encrypted, certificate checked against the CA',
   'verify-full': 'verify-full — encrypted, certificate and host name verified',
 };
 
@@ -41,7 +45,7 @@ function draftOf(p: ConnectionProfile | null): Draft {
     port: p?.kind === 'fields' ? String(p.port) : '5432',
     database: p?.kind === 'fields' ? p.database : '',
     user: p?.kind === 'fields' ? p.user : '',
-    tlsMode: p?.tls.mode ?? 'require',
+    tlsMode: p?.tls.mode ?? DEFAULT_TLS_MODE,
     caPath: p?.tls.caPath ?? '',
     password: '',
     removePassword: false,
@@ -92,14 +96,13 @@ export function ProfileForm({
   const [draft, setDraft] = useState<Draft>(() => draftOf(profile));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<FormError | null>(null);
+  const [testing, setTesting] = useState(false);
+  const [test, setTest] = useState<ConnectionTestReport | null>(null);
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }));
   const id = profile?.id ?? profileIdFor(draft.name, takenIds);
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    const tls = draft.tlsMode === 'verify-full' && draft.caPath.trim() ? { mode: draft.tlsMode, caPath: draft.caPath.trim() } : { mode: draft.tlsMode };
+  function bodyOf() {
+    const tls = verifiesCertificate(draft.tlsMode) && draft.caPath.trim() ? { mode: draft.tlsMode, caPath: draft.caPath.trim() } : { mode: draft.tlsMode };
     const base = { id, name: draft.name, environment: draft.environment, tls, hasPassword: false };
     const port = draft.port.trim();
     const body =
@@ -115,6 +118,28 @@ export function ProfileForm({
             user: draft.user.trim(),
           };
     const password = draft.removePassword ? null : draft.password !== '' ? draft.password : undefined;
+    return { body, password };
+  }
+
+  async function runTest() {
+    setTesting(true);
+    setTest(null);
+    setError(null);
+    const { body, password } = bodyOf();
+    try {
+      setTest(await call('settings.testConnection', password === undefined ? { profile: body } : { profile: body, password }));
+    } catch (err) {
+      setError(formErrorOf(err));
+    } finally {
+      setTesting(false);
+    }
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    const { body, password } = bodyOf();
     try {
       const saved = await call('settings.saveProfile', password === undefined ? { profile: body } : { profile: body, password });
       setDraft((d) => ({ ...d, password: '', removePassword: false }));
@@ -217,7 +242,7 @@ export function ProfileForm({
           </option>
         ))}
       </select>
-      {draft.tlsMode === 'verify-full' ? (
+      {verifiesCertificate(draft.tlsMode) ? (
         <>
           <label htmlFor="pf-ca">CA certificate (PEM file path, optional)</label>
           <input id="pf-ca" type="text" value={draft.caPath} spellCheck={false} placeholder="/etc/ssl/certs/db-ca.pem" onChange={(e) => set('caPath', e.target.value)} aria-invalid={invalid('tls')} />
@@ -269,10 +294,14 @@ export function ProfileForm({
         <button className="btn" type="submit" disabled={busy}>
           {busy ? 'Saving…' : 'Save profile'}
         </button>
+        <button className="btn secondary" type="button" onClick={() => void runTest()} disabled={busy || testing} data-testid="test-connection">
+          {testing ? 'Testing…' : 'Test connection'}
+        </button>
         <button className="btn secondary" type="button" onClick={onCancel} disabled={busy}>
           Cancel
         </button>
       </div>
+      {test ? <ConnectionTestResult report={test} /> : null}
     </form>
   );
 }
