@@ -26,6 +26,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           // The sample workspace's embedded Postgres runs in its own process (forked by the core).
           'sample-engine': resolve(__dirname, 'src/main/core/sample/engine-process.ts'),
+          // The local cache and the sync run in a worker thread (started by store/cache-client.ts).
+          'cache-worker': resolve(__dirname, 'src/main/core/store/cache-worker.ts'),
         },
       },
     },

@@ -38,6 +38,17 @@ export interface WorkspaceStatus {
   openError: string | null;
   /** The last scheduled integrity check of the local cache (null before the first). */
   cacheIntegrity: { ok: boolean; checkedAt: string; problems: string[] } | null;
+  /**
+   * The cache worker (the thread that owns the local cache and runs the sync). `restarts` counts
+   * unexpected stops it recovered from; `lastCrash` says when and why. Optional: absent when closed.
+   */
+  cacheWorker?: {
+    state: 'starting' | 'ready' | 'restarting' | 'failed' | 'closed';
+    restarts: number;
+    lastCrash: { at: string; reason: string } | null;
+    /** Why the cache could not be opened, or why a write (e.g. a decision) was not recorded. */
+    error: string | null;
+  };
 }
 
 export const CLOSED_WORKSPACE: WorkspaceStatus = {

@@ -3,16 +3,17 @@ import { HandlerRegistry } from '../../../src/main/core/api/registry';
 import { forwardStoreChanges, registerStoreHandlers } from '../../../src/main/core/api/store';
 import type { CoreContext } from '../../../src/main/core/context';
 import type { PushEvents } from '../../../src/shared/api';
-import { logRow, openTempCache, type TempCache } from './helpers';
+import { logRow, openTempCacheClient, type TempCacheClient } from './helpers';
 
-let t: TempCache | undefined;
-afterEach(() => {
-  t?.cleanup();
+// Through the cache worker, as the app runs it: every handler's call crosses the thread boundary.
+let t: TempCacheClient | undefined;
+afterEach(async () => {
+  await t?.cleanup();
   t = undefined;
 });
 
-function setup() {
-  t = openTempCache();
+async function setup() {
+  t = await openTempCacheClient();
   const registry = new HandlerRegistry();
   const cache = t.cache;
   registerStoreHandlers(registry, { cache: () => cache });
@@ -28,8 +29,8 @@ function setup() {
 
 describe('store API', () => {
   it('searches with filters and pages with the returned cursor', async () => {
-    const { registry, ctx, cache } = setup();
-    cache.insertRecords(Array.from({ length: 30 }, (_, i) => logRow(i, { severity: i % 2 ? 'error' : 'info' })));
+    const { registry, ctx, cache } = await setup();
+    await cache.insertRecords(Array.from({ length: 30 }, (_, i) => logRow(i, { severity: i % 2 ? 'error' : 'info' })));
     const first = await registry.dispatch('store.search', { severity: ['error'], limit: 10 }, ctx);
     expect(first.ok).toBe(true);
     if (!first.ok) return;
@@ -40,7 +41,7 @@ describe('store API', () => {
   });
 
   it('returns invalid_input for bad filters and cursors, not_found for unknown records', async () => {
-    const { registry, ctx } = setup();
+    const { registry, ctx } = await setup();
     expect(await registry.dispatch('store.search', { severity: ['fatal'] }, ctx)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(await registry.dispatch('store.search', { since: 'someday' }, ctx)).toMatchObject({
       ok: false,
@@ -52,17 +53,17 @@ describe('store API', () => {
   });
 
   it('returns a full record with its metadata', async () => {
-    const { registry, ctx, cache } = setup();
-    const { ids } = cache.insertRecords([logRow(1, { metadata: { ip: '10.1.2.3', status: 502 } })]);
+    const { registry, ctx, cache } = await setup();
+    const { ids } = await cache.insertRecords([logRow(1, { metadata: { ip: '10.1.2.3', status: 502 } })]);
     const r = await registry.dispatch('store.record', { id: ids[0] }, ctx);
     expect(r).toMatchObject({ ok: true, value: { id: ids[0], metadata: { ip: '10.1.2.3', status: 502 } } });
   });
 
   it('exports bounded text, verifies the audit chain and reports status', async () => {
-    const { registry, ctx, cache } = setup();
-    cache.insertRecords(Array.from({ length: 5 }, (_, i) => logRow(i)));
-    cache.appendAudit({ kind: 'action', message: 'VACUUM ANALYZE' });
-    cache.setSyncCursor('public.system_logs', '5');
+    const { registry, ctx, cache } = await setup();
+    await cache.insertRecords(Array.from({ length: 5 }, (_, i) => logRow(i)));
+    await cache.appendAudit({ kind: 'action', message: 'VACUUM ANALYZE' });
+    await cache.setSyncCursor('public.system_logs', '5');
     const exp = await registry.dispatch('store.export', { format: 'jsonl', kind: 'log', maxRows: 3 }, ctx);
     expect(exp).toMatchObject({ ok: true, value: { format: 'jsonl', rows: 3, truncated: true } });
     if (exp.ok) expect((exp.value as { text: string }).text.trimEnd().split('\n')).toHaveLength(3);
@@ -80,7 +81,7 @@ describe('store API', () => {
         throw new Error('cache file is locked');
       },
     });
-    t = openTempCache();
+    t = await openTempCacheClient();
     const ctx: CoreContext = { clock: t.clock, caller: { channel: 'ui', requestedBy: 'x' }, emit: () => undefined, services: {} };
     expect(await registry.dispatch('store.status', {}, ctx)).toMatchObject({
       ok: false,
@@ -88,13 +89,13 @@ describe('store API', () => {
     });
   });
 
-  it("pushes 'store.changed' with the kinds that were added", () => {
-    const { cache, events, ctx } = setup();
+  it("pushes 'store.changed' with the kinds that were added", async () => {
+    const { cache, events, ctx } = await setup();
     const stop = forwardStoreChanges(cache, ctx.emit);
-    cache.insertRecords([logRow(1)]);
-    cache.appendAudit({ kind: 'decision', message: 'Action approved: deploy to staging' });
+    await cache.insertRecords([logRow(1)]);
+    await cache.appendAudit({ kind: 'decision', message: 'Action approved: deploy to staging' });
     stop();
-    cache.insertRecords([logRow(2)]);
+    await cache.insertRecords([logRow(2)]);
     expect(events).toEqual([
       { event: 'store.changed', payload: { kinds: ['log'] } },
       { event: 'store.changed', payload: { kinds: ['decision'] } },

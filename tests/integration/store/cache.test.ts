@@ -571,7 +571,7 @@ describe('Cache maintenance job', () => {
     });
     try {
       expect(await job.runRetention()).toMatchObject({ deletedByAge: 1 });
-      expect(job.runIntegrityCheck()).toMatchObject({ ok: true });
+      expect(await job.runIntegrityCheck()).toMatchObject({ ok: true });
       expect(retention).toHaveLength(1);
       expect(integrity).toHaveLength(1);
       expect(t.cache.count()).toBe(1);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { buildSync } from 'esbuild';
+import { buildSync, type BuildOptions } from 'esbuild';
 import { join, resolve } from 'node:path';
 import { Cache } from '../../../src/main/core/store/cache';
 import { tempDir } from './helpers';
@@ -57,13 +57,16 @@ function runAndKill(path: string, delayMs: number): Promise<RunResult> {
 const dir = tempDir('roman-crash-');
 const bundle = join(dir.dir, 'ingest-child.cjs');
 beforeAll(() => {
-  // The fixture is TypeScript using the real Cache; esbuild (what tsx runs on) bundles it once.
-  buildSync({ entryPoints: [child], bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['better-sqlite3'], outfile: bundle, logLevel: 'silent' });
+  // The fixture is TypeScript using the real CacheClient; esbuild (what tsx runs on) bundles it and
+  // the cache worker once, side by side (the client starts cache-worker.js from its own folder).
+  const common: BuildOptions = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['better-sqlite3'], logLevel: 'silent' };
+  buildSync({ ...common, entryPoints: [child], outfile: bundle });
+  buildSync({ ...common, entryPoints: [join(root, 'src/main/core/store/cache-worker.ts')], outfile: join(dir.dir, 'cache-worker.js') });
 });
 afterAll(() => dir.cleanup());
 
 describe('Cache crash safety', () => {
-  it('keeps every acknowledged write and a sound database across 10 SIGKILLs', async () => {
+  it('keeps every acknowledged write and a sound database across 10 SIGKILLs of the process running the cache worker', async () => {
     const path = join(dir.dir, 'crash.sqlite');
     const allAcked: number[] = [];
     const allAudited: number[] = [];

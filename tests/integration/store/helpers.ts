@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Cache } from '../../../src/main/core/store/cache';
 import type { NewRecord } from '../../../src/main/core/store/records';
 import { ManualClock } from '../../../src/main/core/clock';
+import { CacheClient, type RemoteCache } from '../../../src/main/core/store/cache-client';
 
 export interface TempCache {
   dir: string;
@@ -47,5 +48,33 @@ export function logRow(id: number, over: Partial<NewRecord> = {}): NewRecord {
     message: `request ${id} served`,
     metadata: { latency_ms: id % 500 },
     ...over,
+  };
+}
+
+export interface TempCacheClient {
+  dir: string;
+  path: string;
+  /** The cache served by its worker thread, as the app uses it. */
+  cache: RemoteCache;
+  clock: ManualClock;
+  cleanup(): Promise<void>;
+}
+
+/** A temporary cache opened through the cache worker (CacheClient), ready to use. */
+export async function openTempCacheClient(now = '2026-03-01T12:00:00Z'): Promise<TempCacheClient> {
+  const { dir, cleanup } = tempDir();
+  const path = join(dir, 'cache.sqlite');
+  const clock = new ManualClock(now);
+  const cache = CacheClient.open(path, { clock });
+  await cache.ready;
+  return {
+    dir,
+    path,
+    cache,
+    clock,
+    cleanup: async () => {
+      await cache.close();
+      cleanup();
+    },
   };
 }

@@ -9,14 +9,15 @@ import { STORE_EXPORT_MAX_BYTES } from '../../../shared/api/store';
 import type { RecordFilter } from '../../../shared/store';
 import type { Emit } from '../context';
 import type { HandlerRegistry } from './registry';
-import { Cache, CacheInputError } from '../store/cache';
+import { CacheInputError, type ChangeListener } from '../store/cache';
+import type { RemoteCache } from '../store/cache-client';
 
 export interface StoreHandlerDeps {
   /** The cache of the active connection profile (may throw if it cannot be opened). */
-  cache: () => Cache;
+  cache: () => RemoteCache;
 }
 
-function openCache(deps: StoreHandlerDeps): Cache {
+function openCache(deps: StoreHandlerDeps): RemoteCache {
   try {
     return deps.cache();
   } catch (err) {
@@ -24,9 +25,9 @@ function openCache(deps: StoreHandlerDeps): Cache {
   }
 }
 
-function asDomainError<T>(fn: () => T): T {
+async function asDomainError<T>(fn: () => Promise<T>): Promise<T> {
   try {
-    return fn();
+    return await fn();
   } catch (err) {
     if (err instanceof CacheInputError) throw new DomainError('invalid_input', err.message);
     throw err;
@@ -41,14 +42,14 @@ function filterOf(input: RecordFilter): RecordFilter {
 export function registerStoreHandlers(registry: HandlerRegistry, deps: StoreHandlerDeps): void {
   registry.method('store.search', (input) => {
     const cache = openCache(deps);
-    return asDomainError(() => {
-      const page = cache.search({ ...filterOf(input), limit: input.limit, cursor: input.cursor ?? undefined });
+    return asDomainError(async () => {
+      const page = await cache.search({ ...filterOf(input), limit: input.limit, cursor: input.cursor ?? undefined });
       return { rows: page.rows, nextCursor: page.nextCursor };
     });
   });
 
-  registry.method('store.record', (input) => {
-    const record = openCache(deps).getRecord(input.id);
+  registry.method('store.record', async (input) => {
+    const record = await openCache(deps).getRecord(input.id);
     if (!record) throw new DomainError('not_found', `no cached record with id ${input.id}`);
     return record;
   });
@@ -82,6 +83,6 @@ export function registerStoreHandlers(registry: HandlerRegistry, deps: StoreHand
 }
 
 /** Pushes 'store.changed' to every window whenever records are added to `cache`. Returns unsubscribe. */
-export function forwardStoreChanges(cache: Cache, emit: Emit): () => void {
+export function forwardStoreChanges(cache: { onChange(listener: ChangeListener): () => void }, emit: Emit): () => void {
   return cache.onChange(({ kinds }) => emit('store.changed', { kinds }));
 }

@@ -5,7 +5,7 @@
  */
 import { DomainError } from '../../../shared/result';
 import type { HandlerRegistry } from './registry';
-import type { Cache } from '../store/cache';
+import type { RemoteCache } from '../store/cache-client';
 import type { Queryable } from '../alerts/rule';
 import { TriageInputError } from '../store/triage';
 import { PlaybookError, listPlaybooks, listRuns, recordOutcome, runPlaybook } from '../triage/playbooks';
@@ -13,13 +13,13 @@ import { buildTriageContext, buildValidation } from '../triage/guided';
 import { isConnectionError } from '../db/connection';
 
 export interface TriageHandlerDeps {
-  cache: () => Cache;
+  cache: () => RemoteCache;
   /** The open workspace's pool, or null when none is open. */
   db: () => Queryable | null;
   environment?: () => string | undefined;
 }
 
-function cacheOf(deps: TriageHandlerDeps): Cache {
+function cacheOf(deps: TriageHandlerDeps): RemoteCache {
   try {
     return deps.cache();
   } catch (err) {

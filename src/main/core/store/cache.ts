@@ -299,6 +299,19 @@ export class Cache {
     return { inserted, ignored, invalid, ids };
   }
 
+  /**
+   * `insertRecords` and `setSyncCursor` in ONE transaction: the batch and the position that covers it
+   * commit together or not at all. For writers that cannot pass `transaction` a function (a caller
+   * on another thread, through the cache worker).
+   */
+  storeBatch(rows: readonly NewRecord[], cursor: { table: string; cursor: string }, opts: { skipInvalid?: boolean } = {}): InsertResult {
+    return this.transaction(() => {
+      const r = this.insertRecords(rows, opts);
+      this.setSyncCursor(cursor.table, cursor.cursor);
+      return r;
+    });
+  }
+
   private insertManyStatement(n: number): BetterSqlite3.Statement {
     let st = this.insertManyStmts[n];
     if (!st) {

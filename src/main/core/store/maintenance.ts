@@ -3,7 +3,14 @@
  * integrity check (SQLite + FTS index) on a slower one. Timers are unref'd so they never keep a
  * process alive; a failed run is reported, never thrown into the event loop.
  */
-import type { Cache, IntegrityReport, RetentionOptions, RetentionReport } from './cache';
+import type { IntegrityReport, RetentionOptions, RetentionReport } from './cache';
+
+/** What upkeep needs of a cache: the Cache itself, or its worker client (cache-client.ts). */
+export interface MaintainedCache {
+  readonly isOpen: boolean;
+  applyRetention(opts: RetentionOptions): Promise<RetentionReport>;
+  integrityCheck(): IntegrityReport | Promise<IntegrityReport>;
+}
 
 export interface CacheMaintenanceOptions {
   retention: RetentionOptions;
@@ -19,11 +26,11 @@ export interface CacheMaintenanceOptions {
 export interface CacheMaintenance {
   /** Runs both jobs now (also what the timers call). */
   runRetention(): Promise<RetentionReport | null>;
-  runIntegrityCheck(): IntegrityReport | null;
+  runIntegrityCheck(): Promise<IntegrityReport | null>;
   stop(): void;
 }
 
-export function startCacheMaintenance(cache: Cache, opts: CacheMaintenanceOptions): CacheMaintenance {
+export function startCacheMaintenance(cache: MaintainedCache, opts: CacheMaintenanceOptions): CacheMaintenance {
   let running = false;
   let stopped = false;
   const runRetention = async (): Promise<RetentionReport | null> => {
@@ -40,10 +47,10 @@ export function startCacheMaintenance(cache: Cache, opts: CacheMaintenanceOption
       running = false;
     }
   };
-  const runIntegrityCheck = (): IntegrityReport | null => {
+  const runIntegrityCheck = async (): Promise<IntegrityReport | null> => {
     if (stopped || !cache.isOpen) return null;
     try {
-      const report = cache.integrityCheck();
+      const report = await cache.integrityCheck();
       opts.onIntegrity?.(report);
       return report;
     } catch (err) {
@@ -52,7 +59,7 @@ export function startCacheMaintenance(cache: Cache, opts: CacheMaintenanceOption
     }
   };
   const retentionTimer = setInterval(() => void runRetention(), opts.retentionEveryMs ?? 3_600_000);
-  const integrityTimer = setInterval(runIntegrityCheck, opts.integrityEveryMs ?? 86_400_000);
+  const integrityTimer = setInterval(() => void runIntegrityCheck(), opts.integrityEveryMs ?? 86_400_000);
   retentionTimer.unref();
   integrityTimer.unref();
   return {

@@ -8,11 +8,13 @@
  */
 import type { Queryable } from '../alerts/rule';
 import type { TriageStore } from '../store/triage';
+import type { Promisified } from '../store/rpc';
 import { listRuns, runPlaybook } from './playbooks';
 
 export interface AutoStartOptions {
   db: Queryable;
-  triage: TriageStore;
+  /** The triage store, in this thread or through the cache worker. */
+  triage: Pick<TriageStore, 'list'> | Pick<Promisified<TriageStore>, 'list'>;
   now: Date;
   leader: boolean;
   startedBy: string;
@@ -28,7 +30,7 @@ export interface AutoStartResult {
 export async function autoStartPlaybooks(o: AutoStartOptions): Promise<AutoStartResult> {
   const result: AutoStartResult = { started: [], skipped: [] };
   if (!o.leader) return result;
-  const candidates = o.triage.list({ status: ['new', 'regressed'], severity: ['critical'], since: '1h', limit: 50 }).filter((p) => p.playbook !== null);
+  const candidates = (await o.triage.list({ status: ['new', 'regressed'], severity: ['critical'], since: '1h', limit: 50 })).filter((p) => p.playbook !== null);
   for (const p of candidates) {
     const key = `${p.id}@${p.statusChangedAt}`;
     if (o.handled.has(key)) continue;

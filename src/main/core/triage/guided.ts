@@ -10,6 +10,10 @@
  */
 import type { Queryable } from '../alerts/rule';
 import type { TriageStore } from '../store/triage';
+import type { Promisified } from '../store/rpc';
+
+/** The triage store, in this thread or through the cache worker. */
+type TriageReader<K extends keyof TriageStore & string> = Pick<TriageStore, K> | Pick<Promisified<TriageStore>, K>;
 import type { PatternDetail } from '../../../shared/triage';
 import type { TriageContext, TriageContextRow, TriageValidation } from '../../../shared/api/triage';
 
@@ -90,8 +94,8 @@ const toRow = (r: Row): TriageContextRow => ({
   message: String(r.message).slice(0, 500),
 });
 
-export async function buildTriageContext(db: Queryable | null, triage: TriageStore, id: string, now: Date): Promise<TriageContext | null> {
-  const pattern = triage.detail(id);
+export async function buildTriageContext(db: Queryable | null, triage: TriageReader<'detail'>, id: string, now: Date): Promise<TriageContext | null> {
+  const pattern = await triage.detail(id);
   if (!pattern) return null;
   let recentErrors: TriageContextRow[] | null = null;
   let romanEvents: TriageContextRow[] | null = null;
@@ -141,10 +145,10 @@ export async function buildTriageContext(db: Queryable | null, triage: TriageSto
   };
 }
 
-export async function buildValidation(db: Queryable | null, triage: TriageStore, id: string, since: Date, now: Date): Promise<TriageValidation> {
+export async function buildValidation(db: Queryable | null, triage: TriageReader<'timeline'>, id: string, since: Date, now: Date): Promise<TriageValidation> {
   const from = Math.floor(since.getTime() / MINUTE) * MINUTE;
   const until = from + 10 * MINUTE;
-  const pattern = triage.timeline(id, from, until, MINUTE);
+  const pattern = await triage.timeline(id, from, until, MINUTE);
   let errors: Map<number, number> | null = null;
   let errorsLast10Minutes: number | null = null;
   if (db) {

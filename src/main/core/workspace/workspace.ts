@@ -8,14 +8,14 @@
  * runs (closed when idle). Every failure of the database shows up in `status()`, never as a crash.
  */
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Emit } from '../context';
 import { openPool, type RomanPool } from '../db/connection';
 import { initDatabase } from '../db/migrations';
-import { Cache } from '../store/cache';
-import { CacheAlertStateStore } from '../store/alert-state';
+import { CacheClient, type RemoteCache } from '../store/cache-client';
 import { cacheFileStem } from '../store/paths';
-import { pushOutbox, syncDatabase } from '../sync';
 import { startCacheMaintenance, type CacheMaintenance } from '../store/maintenance';
 import { forwardStoreChanges } from '../api/store';
 import { createAlerting } from '../alerts';
@@ -71,17 +71,20 @@ function targetUrl(t: ConnectionTarget): string {
 }
 
 export class Workspace {
-  readonly cache: Cache;
+  /** The local cache, served by its worker thread (which also runs the sync). */
+  readonly cache: RemoteCache;
+  /** The watched database's URL (may carry a password: stays in this process, worker included). */
+  private readonly url: string;
   readonly db: RomanPool;
   readonly alerts: AlertService;
   private readonly listenPool: RomanPool;
-  private readonly syncPool: RomanPool;
   private readonly scheduler: MonitorScheduler;
   private syncing: Promise<SyncSummary> | null = null;
   private readonly stopForwarding: () => void;
   private readonly maintenance: CacheMaintenance;
   private closed = false;
   private readonly autoHandled = new Set<string>();
+  private cacheError: string | null = null;
   private state: Pick<WorkspaceStatus, 'offlineSince' | 'lastSyncedAt' | 'syncProgress' | 'initialized' | 'leader' | 'listen' | 'cacheIntegrity'> = {
     cacheIntegrity: null,
     offlineSince: null,
@@ -96,10 +99,12 @@ export class Workspace {
     readonly spec: WorkspaceSpec,
     private readonly deps: WorkspaceDeps,
   ) {
-    this.cache = Cache.open(join(deps.dataDir, 'cache', `${cacheFileStem(spec.cacheKey)}.sqlite`), { clock: deps.clock });
+    this.cache = CacheClient.open(join(deps.dataDir, 'cache', `${cacheFileStem(spec.cacheKey)}.sqlite`), { clock: deps.clock });
+    // A restarted (or failed) cache worker shows in the status; the client has already restarted it.
+    this.cache.onWorkerStatus(() => this.changed());
     const url = typeof spec.connection === 'string' ? spec.connection : targetUrl(spec.connection);
+    this.url = url;
     this.db = openPool(url, { max: 1, lazy: true, connectionTimeoutMillis: 5000, statementTimeoutMs: 15_000, heartbeatMs: 15_000 });
-    this.syncPool = openPool(url, { max: 1, lazy: true, connectionTimeoutMillis: 5000, statementTimeoutMs: 0, idleTimeoutMillis: 5000 });
     // Windows refresh their lists when records arrive (sync, decisions, alerts).
     this.stopForwarding = forwardStoreChanges(this.cache, deps.emit);
     // Retention (age and size from the preferences) and a daily integrity check of the cache.
@@ -115,8 +120,13 @@ export class Workspace {
       this.changed();
     });
     // The last sync time survives restarts: it is the newest cursor write in the cache.
-    const cursors = this.cache.syncCursors();
-    if (cursors.length > 0) this.state.lastSyncedAt = cursors.map((c) => c.updatedAt).sort().at(-1) ?? null;
+    void this.cache.syncCursors().then(
+      (cursors) => {
+        if (cursors.length > 0 && !this.state.lastSyncedAt) this.state.lastSyncedAt = cursors.map((c) => c.updatedAt).sort().at(-1) ?? null;
+        this.changed();
+      },
+      (err: unknown) => this.cacheFailed(err),
+    );
 
     this.listenPool = openPool(url, { max: 1, lazy: true, connectionTimeoutMillis: 5000, statementTimeoutMs: 0, idleTimeoutMillis: 0 });
     const alerting = createAlerting({
@@ -129,7 +139,7 @@ export class Workspace {
       config: deps.monthlyAiBudgetUsd ? { monthlyAiBudgetUsd: deps.monthlyAiBudgetUsd } : {},
       sinks: [{ record: (t) => this.recordAlertTransition(t) }],
       // Silences and acknowledgements survive restarts and reopening, per watched database.
-      stateStore: new CacheAlertStateStore(this.cache),
+      stateStore: this.cache.alertState,
       // Periodic work rides on the scheduler: sync (pull + outbox) and the entropy reading.
       extraJobs: [
         { name: 'sync', intervalMs: deps.syncIntervalMs ?? 30_000, run: async () => void (await this.syncNow()) },
@@ -184,6 +194,7 @@ export class Workspace {
       syncing: this.syncing !== null,
       openError: null,
       ...this.state,
+      cacheWorker: { ...this.cache.workerStatus(), error: this.cache.workerStatus().error ?? this.cacheError },
     };
   }
 
@@ -201,13 +212,19 @@ export class Workspace {
   }
 
   private async runSync(): Promise<SyncSummary> {
+    // The sync runs in the cache worker; what this thread measures is its own event loop, which
+    // must stay free for IPC, windows and notifications while rows are copied.
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    const runId = randomUUID();
+    const stopProgress = this.cache.onSyncProgress((p) => {
+      if (p.runId !== runId) return;
+      this.state.syncProgress = { table: p.table, rows: p.rowsDone };
+      this.changed();
+    });
     try {
-      const r = await syncDatabase(this.syncPool.pool, this.cache, {
-        onProgress: (p) => {
-          this.state.syncProgress = { table: p.table, rows: p.rowsDone };
-          this.changed();
-        },
-      });
+      const r = await this.cache.sync.run(this.url, { runId });
+      loop.disable();
       const failed = r.tables.find((t) => t.status === 'failed');
       const pushFailed = r.pushed?.failed ?? null;
       const error = failed ? `${failed.table}: ${failed.message ?? 'failed'}` : pushFailed ? `outbox item ${pushFailed.seq}: ${pushFailed.error}` : null;
@@ -225,8 +242,8 @@ export class Workspace {
         rowsRead: r.rowsRead,
         pushed: r.pushed?.delivered ?? 0,
         durationMs: Math.round(r.durationMs),
-        eventLoopMaxDelayMs: r.eventLoopMaxDelayMs,
-        error: error ? this.syncPool.redact(error) : null,
+        eventLoopMaxDelayMs: loop.count > 0 ? Math.round(loop.max / 1e4) / 100 : 0,
+        error: error ? this.db.redact(error) : null,
       };
     } catch (err) {
       this.markOffline();
@@ -237,8 +254,11 @@ export class Workspace {
         pushed: 0,
         durationMs: 0,
         eventLoopMaxDelayMs: 0,
-        error: this.syncPool.redact(err instanceof Error ? err.message : String(err)),
+        error: this.db.redact(err instanceof Error ? err.message : String(err)),
       };
+    } finally {
+      loop.disable();
+      stopProgress();
     }
   }
 
@@ -270,11 +290,18 @@ export class Workspace {
   }
 
   /** Records a decision locally (audit chain + outbox) and delivers it to ops.roman_events. */
-  recordDecision(decision: Decision): void {
-    this.cache.appendDecision(decision, { enqueue: true });
-    // Deliver at once on the monitoring connection, even while a long pull holds the sync one.
-    // The outbox drains one item at a time in order; what fails stays queued for the next sync.
-    void pushOutbox(this.db.pool, this.cache).catch(() => this.markOffline());
+  recordDecision(decision: Decision): Promise<void> {
+    // The worker appends (durably) and then delivers at once on its own push connection, even while
+    // a long pull holds the sync one. The outbox drains one item at a time in order; what fails stays
+    // queued for the next sync. A decision that could not be recorded shows in the status.
+    return this.cache.appendDecision(decision, { enqueue: true }).then(
+      () =>
+        void this.cache.sync.push(this.url).then(
+          (r) => (r.failed ? this.markOffline() : undefined),
+          () => this.markOffline(),
+        ),
+      (err: unknown) => this.cacheFailed(err, `decision ${decision.decision_id} not recorded`),
+    );
   }
 
   async initDatabase() {
@@ -290,10 +317,10 @@ export class Workspace {
     this.closed = true;
     await this.scheduler.stop().catch(() => undefined);
     await this.syncing?.catch(() => undefined);
-    await Promise.all([this.db.close(), this.syncPool.close(), this.listenPool.close()]);
+    await Promise.all([this.db.close(), this.listenPool.close()]);
     this.maintenance.stop();
     this.stopForwarding();
-    this.cache.close();
+    await this.cache.close();
   }
 
   /**
@@ -308,15 +335,17 @@ export class Workspace {
 
   private recordAlertTransition(t: AlertTransition): void {
     if (this.closed || (t.to !== 'firing' && t.to !== 'resolved')) return;
-    this.cache.insertRecord({
-      kind: 'alert',
-      timestamp: t.at,
-      severity: t.to === 'firing' ? t.severity : 'info',
-      source: 'roman-desktop',
-      type: t.rule,
-      message: `${t.rule} ${t.to}: ${t.summary}`,
-      metadata: t,
-    });
+    void this.cache
+      .insertRecord({
+        kind: 'alert',
+        timestamp: t.at,
+        severity: t.to === 'firing' ? t.severity : 'info',
+        source: 'roman-desktop',
+        type: t.rule,
+        message: `${t.rule} ${t.to}: ${t.summary}`,
+        metadata: t,
+      })
+      .catch((err: unknown) => this.cacheFailed(err, `alert ${t.rule} ${t.to} not recorded`));
   }
 
   private async checkInitialized(): Promise<void> {
@@ -327,6 +356,11 @@ export class Workspace {
     } catch {
       this.markOffline();
     }
+  }
+
+  private cacheFailed(err: unknown, what = 'local cache'): void {
+    this.cacheError = `${what}: ${err instanceof Error ? err.message : String(err)}`;
+    this.changed();
   }
 
   private markOffline(): void {

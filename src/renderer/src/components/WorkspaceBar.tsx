@@ -152,6 +152,17 @@ export function WorkspaceBar() {
           Local cache damaged (checked {new Date(ws.cacheIntegrity.checkedAt).toLocaleString()})
         </span>
       ) : null}
+      {ws.cacheWorker && (ws.cacheWorker.restarts > 0 || ws.cacheWorker.state === 'failed') ? (
+        <span
+          className={`pill ${ws.cacheWorker.state === 'failed' ? 'critical' : 'warning'}`}
+          data-testid="cache-worker"
+          title={[ws.cacheWorker.lastCrash?.reason, ws.cacheWorker.error].filter(Boolean).join('\n')}
+        >
+          {ws.cacheWorker.state === 'failed'
+            ? 'Local cache unavailable'
+            : `Local cache restarted ${ws.cacheWorker.restarts}× (last ${ws.cacheWorker.lastCrash ? new Date(ws.cacheWorker.lastCrash.at).toLocaleTimeString() : '?'})`}
+        </span>
+      ) : null}
       {entropy ? <EntropyPill entropy={entropy} online={online} now={now} /> : null}
     </div>
   );
