@@ -20,6 +20,8 @@ function reading(minutes: number, entropy: number): EntropyReading {
     window: { start: '2026-11-24T20:15:00.000Z', end: '2026-11-24T20:30:00.000Z', minutes },
     counts: { logs: 10, errorLogs: 1, requests: 0, failedRequests: 0, timedRequests: 0, slowRequests: 0 },
     notes: [],
+    data: 'partial',
+    noDataTerms: ['failureRate', 'latencySpikes'],
   };
 }
 

@@ -13,7 +13,7 @@ import type { HealthCheckResult } from '../../../shared/monitoring';
 
 const USAGE = 'usage: roman checks --db URL [--json]   (URL also from ROMAN_DB_URL)';
 
-const ICON: Record<HealthCheckResult['status'], string> = { ok: '✅', warning: '⚠️', critical: '🔴', unavailable: '❔' };
+const ICON: Record<HealthCheckResult['status'], string> = { ok: '✅', warning: '⚠️', critical: '🔴', unavailable: '❔', no_data: '∅' };
 
 export function formatChecks(results: HealthCheckResult[]): string {
   const lines: string[] = [];

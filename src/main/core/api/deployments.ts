@@ -8,13 +8,13 @@ import type { DeploymentMarker } from '../../../shared/deployments';
 import type { StoredRecord } from '../../../shared/store';
 import type { DeploymentListItem } from '../../../shared/api/deployments';
 import type { HandlerRegistry } from './registry';
-import type { Cache } from '../store/cache';
+import type { RemoteCache } from '../store/cache-client';
 import type { Queryable } from '../alerts/rule';
 import { evaluateWatch } from '../deployments/watch';
 import { DEPLOYMENT_WATCH_MINUTES } from '../alerts/rules/deployment-regression';
 
 export interface DeploymentsHandlerDeps {
-  cache: () => Cache;
+  cache: () => RemoteCache;
   db: () => Queryable | null;
 }
 
@@ -34,7 +34,7 @@ const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v : null);
 
 export function registerDeploymentsHandlers(registry: HandlerRegistry, deps: DeploymentsHandlerDeps): void {
   registry.method('deployments.list', async (input) => {
-    let cache: Cache;
+    let cache: RemoteCache;
     try {
       cache = deps.cache();
     } catch (err) {

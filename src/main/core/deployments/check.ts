@@ -12,6 +12,7 @@ import { requestAction } from '../actions';
 import { AlertService } from '../alerts/service';
 import { systemClock, type Clock } from '../clock';
 import { decideWithLiveEntropy } from '../constitution/live-decision';
+import { chooseDecisionEntropy } from '../constitution/decision-entropy';
 import { recordEvent } from '../db/events';
 import { NotifierRegistry } from '../notify/notifier';
 import { DeploymentInputError } from './markers';
@@ -83,7 +84,8 @@ export async function runDeploymentCheck(db: pg.Pool, o: DeploymentCheckOptions)
   let decisionId: string | null = null;
   try {
     const live = await decideWithLiveEntropy(o.url, clock, (reading) => {
-      const r = requestAction({ text: `deploy to ${o.environment}`, systemEntropy: reading.entropy }, { requested_by: o.checkedBy, channel: 'cli', entropy_source: 'live', entropy_reading: reading }, clock);
+      const c = chooseDecisionEntropy(undefined, reading);
+      const r = requestAction({ text: `deploy to ${o.environment}`, systemEntropy: c.systemEntropy }, { requested_by: o.checkedBy, channel: 'cli', ...c.meta }, clock);
       return { value: r, decision: r.decision };
     });
     const d = live.value.decision;
@@ -92,7 +94,7 @@ export async function runDeploymentCheck(db: pg.Pool, o: DeploymentCheckOptions)
       id: 'constitutional_validation',
       title: 'R.O.M.A.N. Constitutional validation run',
       status: d.result.verdict !== 'reject' ? 'passed' : 'failed',
-      detail: `"deploy to ${o.environment}" ${d.result.verdict !== 'reject' ? 'approved' : 'rejected'} at ${(live.reading.entropy * 100).toFixed(1)} % entropy (decision ${d.decision_id})${d.result.verdict !== 'reject' ? '' : `: ${d.result.violations.map((v) => v.message).join('; ')}`}`,
+      detail: `"deploy to ${o.environment}" ${d.result.verdict !== 'reject' ? 'approved' : 'rejected'} at ${(d.input.system_entropy * 100).toFixed(1)} % decision entropy (decision ${d.decision_id})${d.result.verdict !== 'reject' ? '' : `: ${d.result.violations.map((v) => v.message).join('; ')}`}`,
     });
   } catch (err) {
     items.push({ id: 'constitutional_validation', title: 'R.O.M.A.N. Constitutional validation run', status: 'cannot_check', detail: (err as Error).message });
