@@ -172,6 +172,13 @@ export interface PlaybookActionInfo {
   /** Why it is offered now, or why not. */
   reason: string;
   available: boolean;
+  /**
+   * The request to put before the constitutional core for this action ("block ip 203.0.113.7",
+   * "cancel query 4242"): it is decided, granted and run on the Approvals page like any other
+   * request. Null when the action needs a choice the playbook cannot make (which backend, which
+   * migration).
+   */
+  request?: string | null;
 }
 
 export interface PlaybookSuccessRate {

@@ -62,6 +62,18 @@ test.describe('Triage', () => {
     await expect(rate.getByTestId('rate-measured')).toContainText('0 % of 1 run', { timeout: 20_000 });
   });
 
+  test('a playbook action is put before the constitutional core on the Approvals page, never run from the playbook', async ({ page, seeded }) => {
+    await page.goto(pageUrl(seeded.host, 'triage'));
+    const card = page.getByTestId('playbooks');
+    await card.getByTestId('run-rls_violations').click();
+    const run = page.getByTestId('playbook-run');
+    await expect(run.getByTestId('detection-state')).toHaveText('triggered', { timeout: 20_000 });
+    const request = run.getByTestId('playbook-actions').getByTestId('request-approval').first();
+    await expect(request).toBeVisible();
+    await request.click();
+    await expect(page.locator('#request-text')).toHaveValue(/^block ip \d{1,3}(\.\d{1,3}){3}$/, { timeout: 10_000 });
+  });
+
   test('guides a triage in six steps from a pattern and stores the note with it', async ({ page, seeded }) => {
     await page.goto(pageUrl(seeded.host, 'triage'));
     const row = page.getByTestId('pattern-row').filter({ hasText: 'Webhook signature verification failed' }).first();

@@ -45,8 +45,19 @@ const asserted = (id: CheckItem['id'], title: string, a: Assertion, o: Deploymen
     ? { id, title, status: 'passed', detail: `asserted by ${o.checkedBy} (--assert ${a})`, assertedBy: o.checkedBy }
     : { id, title, status: 'cannot_check', detail: `only the pipeline knows: pass --assert ${a} once it is true (never assumed)` };
 
-/** The newest verified backup recorded by an execution (its sha256 is known), or null. */
+/**
+ * The newest verified backup (its sha256 is known) taken by the operations gate: from
+ * ops.roman_executions when installed, else from the `execution` events. Null when there is none.
+ */
 async function latestVerifiedBackup(db: pg.Pool): Promise<Date | null> {
+  const installed = await db.query<{ t: string | null }>(`SELECT to_regclass('ops.roman_executions')::text AS t`);
+  if (installed.rows[0]?.t) {
+    const r = await db.query<{ at: Date | null }>(
+      `SELECT max(coalesce(finished_at, started_at)) AS at FROM ops.roman_executions
+        WHERE outcome = 'succeeded' AND backup->>'sha256' IS NOT NULL`,
+    );
+    if (r.rows[0]?.at) return r.rows[0].at;
+  }
   const r = await db.query<{ at: Date | null }>(
     `SELECT max("timestamp") AS at FROM ops.roman_events
       WHERE event_type = 'execution' AND metadata->>'outcome' = 'succeeded'

@@ -23,7 +23,8 @@ function parseEntropyPercent(raw: string): number | null {
 
 export function ApprovalsPage() {
   const [mode, setMode] = useState<Mode>('text');
-  const [text, setText] = useState('');
+  // a request handed over by another page (the Triage page's "Request approval…"): #page=approvals&request=…
+  const [text, setText] = useState(() => new URLSearchParams(location.hash.slice(1)).get('request')?.slice(0, 2000) ?? '');
   const [catalogue, setCatalogue] = useState<CatalogueEntry[]>([]);
   const [kind, setKind] = useState('');
   const [environment, setEnvironment] = useState('staging');

@@ -164,7 +164,7 @@ export async function runPlaybook(db: Queryable, name: string, opts: RunOptions)
     ranAt: opts.now.toISOString(),
     detection,
     checks,
-    actions: proposed.map(({ params: _p, ...a }) => a),
+    actions: proposed.map(({ params, ...a }) => ({ ...a, request: a.available ? requestFor(a.kind, params) : null })),
     proposed,
     manualSteps: pb.manualSteps,
     successRate: await successRate(db, pb.name),
@@ -224,5 +224,21 @@ export async function listRuns(db: Queryable, filter: { playbook?: PlaybookName;
     [filter.playbook ?? null, filter.patternId ?? null, Math.max(1, Math.min(filter.limit ?? 50, 500))],
   );
   return r.rows.map(toRecord);
+}
+
+/** The words of an action request the parser reads back to this action and its parameters. */
+export function requestFor(kind: string, params: Record<string, unknown>): string | null {
+  const ip = typeof params.ip === 'string' ? params.ip : null;
+  const pid = typeof params.pid === 'number' || (typeof params.pid === 'string' && /^\d+$/.test(params.pid)) ? String(params.pid) : null;
+  switch (kind) {
+    case 'block_ip':
+      return ip ? `block ip ${ip}` : null;
+    case 'cancel_query':
+      return pid ? `cancel query ${pid}` : null;
+    case 'terminate_sessions':
+      return pid ? `terminate backend ${pid}` : null;
+    default:
+      return null;
+  }
 }
 

@@ -90,6 +90,16 @@ export function PlaybookRunView({ run, onRecorded }: { run: PlaybookRunReport; o
               <span className="dash-message muted">
                 {a.available ? 'available' : 'not now'} — {a.reason}. Runs only with an approval on the Approvals page (a recorded grant for this database).
               </span>
+              {a.request ? (
+                <a
+                  className="button"
+                  data-testid="request-approval"
+                  href={`#page=approvals&request=${encodeURIComponent(a.request)}`}
+                  title={`Puts "${a.request}" before the constitutional core on the Approvals page`}
+                >
+                  Request approval…
+                </a>
+              ) : null}
             </li>
           ))}
         </ul>
