@@ -13,6 +13,7 @@ import { registerMonitoringHandlers } from './api/monitoring';
 import { registerAlertsHandlers } from './api/alerts';
 import { registerWorkspaceHandlers } from './api/workspace';
 import { registerTriageHandlers } from './api/triage';
+import { RecentDecisions, registerOperationsHandlers } from './api/operations';
 import { runSelfTest } from './constitution';
 import { measureSystemEntropy } from './monitoring';
 import { systemClock, type Clock } from './clock';
@@ -106,9 +107,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const services: Services = { dataDir: options.dataDir, settings, workspaces };
   const registry = new HandlerRegistry();
 
+  const decisions = new RecentDecisions();
   registerConstitutionHandlers(registry, {
     liveEntropy: () => (workspaces.open ? measureSystemEntropy(workspaces.open.db.pool, clock) : null),
-    record: (decision) => workspaces.open?.recordDecision(decision),
+    record: (decision) => {
+      decisions.remember(decision);
+      workspaces.open?.recordDecision(decision);
+    },
   });
   registerSettingsHandlers(registry, settings, workspaces);
   registerWorkspaceHandlers(registry, workspaces, settings);
@@ -131,6 +136,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     cache: () => workspaces.require().cache,
     db: () => workspaces.open?.db.pool ?? null,
     environment: () => workspaces.open?.spec.environment,
+  });
+
+  // issue 9 (operations): plan + grant + the gate, for decisions made here.
+  registerOperationsHandlers(registry, decisions, {
+    workspace: () => workspaces.open ?? null,
+    dataDir: options.dataDir,
+    clock,
+    migrationsDir: () => process.env.ROMAN_MIGRATIONS_DIR || null,
+    pgDumpPath: () => process.env.ROMAN_PG_DUMP || null,
   });
 
   const start = options.workspace ?? 'default';
