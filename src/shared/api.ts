@@ -16,6 +16,7 @@ import { workspaceInputs, type WorkspaceOutputs, type WorkspaceEvents } from './
 import { triageInputs, type TriageOutputs, type TriageEvents } from './api/triage';
 import { deploymentsInputs, type DeploymentsOutputs } from './api/deployments';
 import { discordBotInputs, type DiscordBotOutputs, type DiscordBotEvents } from './api/discord-bot';
+import { operationsInputs, type OperationsOutputs, type OperationsEvents } from './api/operations';
 import type { Result } from './result';
 
 export const handlerInputs = {
@@ -28,6 +29,7 @@ export const handlerInputs = {
   ...triageInputs,
   ...deploymentsInputs,
   ...discordBotInputs,
+  ...operationsInputs,
 } as const;
 
 export type HandlerName = keyof typeof handlerInputs & keyof HandlerOutputs;
@@ -36,12 +38,12 @@ export type HandlerParsedInput<K extends HandlerName> = z.output<(typeof handler
 
 export interface HandlerOutputs
   extends ConstitutionOutputs, StoreOutputs, MonitoringOutputs, AlertsOutputs, SettingsOutputs, WorkspaceOutputs, TriageOutputs,
-    DeploymentsOutputs, DiscordBotOutputs {}
+    DeploymentsOutputs, DiscordBotOutputs, OperationsOutputs {}
 export type HandlerOutput<K extends HandlerName> = HandlerOutputs[K];
 
 /** Events the core pushes to every window (and every browser-host socket). */
 export interface PushEvents extends StoreEvents, MonitoringEvents, AlertsEvents, SettingsEvents, WorkspaceEvents, TriageEvents,
-    DiscordBotEvents {
+    DiscordBotEvents, OperationsEvents {
   'core.status': { selfTestPassed: boolean; message: string };
 }
 export type PushEventName = keyof PushEvents;

@@ -162,12 +162,12 @@ describe('roman approve', () => {
     expect(r.stderr).toContain('"delete production database"');
   });
 
-  it('exits 2 without --dry-run, explaining that execution arrives with the operations feature', () => {
-    const r = roman(['approve', 'deploy to staging', '--entropy', '0.05']);
-    expect(r.status).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/--dry-run/);
-    expect(r.stderr).toMatch(/operations feature/);
+  it('without --dry-run and without --db, gives the verdict but no grant (a grant needs the database)', () => {
+    const r = roman(['approve', 'deploy to staging', '--entropy', '0.05', '--json']);
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.grant).toBeUndefined();
+    expect(out.execution.reason).toMatch(/--db/);
   });
 
   it('exits 2 without an entropy, with an invalid entropy or without request text', () => {

@@ -17,6 +17,7 @@ import { registerDeploymentsHandlers } from './api/deployments';
 import { registerDiscordBotHandlers } from './api/discord-bot';
 import { BotService } from './discord-bot/service';
 import type { ActionRunner } from './discord-bot/runner';
+import { RecentDecisions, registerOperationsHandlers } from './api/operations';
 import { runSelfTest } from './constitution';
 import { engineFiringCriticalAlerts, measureDecisionEntropy } from './constitution/decision-entropy';
 import { systemClock, type Clock } from './clock';
@@ -114,12 +115,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const services: Services = { dataDir: options.dataDir, settings, workspaces };
   const registry = new HandlerRegistry();
 
+  const decisions = new RecentDecisions();
   registerConstitutionHandlers(registry, {
     liveEntropy: () =>
       workspaces.open
         ? measureDecisionEntropy(workspaces.open.db.pool, clock, { engineAlerts: () => engineFiringCriticalAlerts(workspaces.open?.alerts) })
         : null,
-    record: (decision) => workspaces.open?.recordDecision(decision),
+    record: (decision) => {
+      decisions.remember(decision);
+      workspaces.open?.recordDecision(decision);
+    },
   });
   registerSettingsHandlers(registry, settings, workspaces);
   registerWorkspaceHandlers(registry, workspaces, settings);
@@ -152,6 +157,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const discordBot = new BotService({ settings, workspaces, clock, emit, env: options.env, runner: options.discordRunner });
   registerDiscordBotHandlers(registry, discordBot);
   discordBot.start();
+
+  // issue 9 (operations): plan + grant + the gate, for decisions made here.
+  registerOperationsHandlers(registry, decisions, {
+    workspace: () => workspaces.open ?? null,
+    dataDir: options.dataDir,
+    clock,
+    migrationsDir: () => process.env.ROMAN_MIGRATIONS_DIR || null,
+    pgDumpPath: () => process.env.ROMAN_PG_DUMP || null,
+  });
 
   const start = options.workspace ?? 'default';
   if (start !== 'none') {

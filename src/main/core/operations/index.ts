@@ -83,6 +83,8 @@ export async function prepareExecution(pool: pg.Pool, input: PrepareInput): Prom
         : 'The request does not say what to act on.',
     };
   }
+  const installed = await pool.query<{ t: string | null }>(`select to_regclass('ops.roman_grants')::text as t`);
+  if (installed.rows[0].t === null) throw new DomainError('unavailable', 'ops.roman_grants does not exist in this database: run `roman db init --db URL` first');
   const target = await identifyTarget(pool);
   const environment = input.environment ?? input.action.environment;
   const plan = await buildPlan(pool, { kind: input.action.kind, params, environment, target, backupDir: input.backupDir, roles: input.roles });

@@ -29,6 +29,7 @@ import type { Decision } from '../../../shared/constitution';
 import { parseConnectionUrl, type ConnectionTarget } from '../../../shared/connections';
 import type { SyncSummary } from '../../../shared/api/workspace';
 import type { WorkspaceKind, WorkspaceStatus } from '../../../shared/workspace';
+import { parseConnectionUrl } from '../../../shared/connections';
 
 export interface WorkspaceSpec {
   kind: WorkspaceKind;
@@ -287,6 +288,24 @@ export class Workspace {
     } catch {
       // triage is derived from the cache: a failure here never fails the sync, the next one retries
     }
+  }
+
+  /**
+   * A pool for one execution (operations gate): its own session with the advisory lock and a second
+   * connection for progress and cancellation; no statement timeout at connection level (the gate
+   * sets its own). The caller closes it.
+   */
+  openOperationsPool(): RomanPool {
+    return openPool(this.connectionUrl(), { max: 3, lazy: true, connectionTimeoutMillis: 10_000, statementTimeoutMs: 0, lockTimeoutMs: 0 });
+  }
+
+  /** The connection for pg_dump (with its password: never leaves the main process). */
+  connectionTarget(): ConnectionTarget {
+    return typeof this.spec.connection === 'string' ? parseConnectionUrl(this.spec.connection) : this.spec.connection;
+  }
+
+  private connectionUrl(): string {
+    return typeof this.spec.connection === 'string' ? this.spec.connection : targetUrl(this.spec.connection);
   }
 
   /** Records a decision locally (audit chain + outbox) and delivers it to ops.roman_events. */

@@ -8,6 +8,7 @@ import { call, CallError } from '../api';
 import type { ActionRequestResult } from '../../../shared/api/constitution';
 import type { CatalogueEntry } from '../../../shared/actions';
 import { VerdictView } from '../components/Verdict';
+import { RunButton } from '../components/operations/RunDialog';
 import { useWorkspace } from '../components/WorkspaceBar';
 import { formatPercent } from '../../../shared/constitution';
 import type { EntropyReading } from '../../../shared/monitoring';
@@ -171,7 +172,7 @@ export function ApprovalsPage() {
               {busy ? 'Evaluating…' : 'Evaluate request'}
             </button>
           </div>
-          <p className="banner-note">Dry run: this shows the verdict only. Nothing is executed from this dialog.</p>
+          <p className="banner-note">This shows the verdict only. An approved action the app can perform offers Run…, which shows the plan and asks for confirmation first.</p>
           {error ? (
             <p className="error" role="alert" data-testid="request-error">
               {error}
@@ -182,6 +183,7 @@ export function ApprovalsPage() {
           {outcome ? (
             <>
               <VerdictView decision={outcome.decision} headline={outcome.headline} />
+              {liveAvailable ? <RunButton key={outcome.decision.decision_id} decisionId={outcome.decision.decision_id} verdict={outcome.decision.result.verdict} /> : null}
               {outcome.alternatives.length > 0 ? (
                 <>
                   <h2 style={{ marginTop: 14 }}>Safer alternative</h2>

@@ -76,6 +76,8 @@ export function findPgTools(serverVersionNum: number, opts: { configured?: strin
 
 function pgEnv(target: ConnectionTarget, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: base.PATH, HOME: base.HOME, LANG: 'C', PGCONNECT_TIMEOUT: '10' };
+  if (base.PGPASSWORD) env.PGPASSWORD = base.PGPASSWORD;
+  if (base.PGPASSFILE) env.PGPASSFILE = base.PGPASSFILE;
   env.PGHOST = target.host;
   env.PGPORT = String(target.port);
   env.PGUSER = target.user;
