@@ -102,8 +102,8 @@ describe('operations handlers over the browser host', () => {
     const ev = await pool.query(`select metadata from ops.roman_events where event_type = 'execution' and metadata->>'grant_id' = $1`, [grant.id]);
     expect(ev.rows).toHaveLength(1);
     const cache = core.workspaces.open!.cache;
-    expect(cache.audit.verify().valid).toBe(true);
-    const trail = cache.search({ kind: 'action', type: 'execution' });
+    expect((await cache.audit.verify()).valid).toBe(true);
+    const trail = await cache.search({ kind: 'action', type: 'execution' });
     expect(trail.rows.map((row) => row.message)).toContain('Execution succeeded: VACUUM (ANALYZE) public.orders');
   });
 

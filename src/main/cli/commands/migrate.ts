@@ -16,6 +16,7 @@ import { DomainError } from '../../../shared/result';
 import { requestAction } from '../../core/actions';
 import { systemClock } from '../../core/clock';
 import { decideWithLiveEntropy } from '../../core/constitution/live-decision';
+import { chooseDecisionEntropy } from '../../core/constitution/decision-entropy';
 import { explainDecision } from '../../core/constitution';
 import { isConnectionError, openPool, type RomanPool } from '../../core/db/connection';
 import {
@@ -134,11 +135,8 @@ async function act(io: CliIO, db: RomanPool, url: string, values: Values, kind: 
   }
   const who = requester(io.env);
   const live = await decideWithLiveEntropy(url, systemClock, (reading) => {
-    const o = requestAction(
-      { kind, environment, systemEntropy: reading.entropy },
-      { requested_by: who, channel: 'cli', entropy_source: 'live', entropy_reading: reading },
-      systemClock,
-    );
+    const c = chooseDecisionEntropy(undefined, reading);
+    const o = requestAction({ kind, environment, systemEntropy: c.systemEntropy }, { requested_by: who, channel: 'cli', ...c.meta }, systemClock);
     return { value: o, decision: o.decision };
   });
   const decision = live.value.decision;

@@ -140,7 +140,10 @@ export function registerOperationsHandlers(registry: HandlerRegistry, decisions:
           backupDir: backupDir(),
           dumpTarget: async () => ws.connectionTarget(),
           pgDumpPath: deps.pgDumpPath?.() ?? null,
-          recorder: cacheRecorder(ws.cache, db.pool),
+          recorder: cacheRecorder(ws.cache, db.pool, async () => {
+            const r = await ws.cache.sync.push(ws.connectionUrl());
+            return { delivered: !r.failed };
+          }),
           onProgress: (p) => ctx.emit('operations.progress', p),
           signal: ac.signal,
           clock: deps.clock,

@@ -8,32 +8,29 @@
 import type pg from 'pg';
 import { recordEvent, type RomanEventInput } from '../db/events';
 import type { Cache } from '../store/cache';
+import type { RemoteCache } from '../store/cache-client';
 import { pushOutbox } from '../sync/push';
 
 export interface ExecutionRecorder {
   record(event: RomanEventInput): Promise<{ delivered: boolean }>;
 }
 
-export function cacheRecorder(cache: Cache, pool: pg.Pool | null): ExecutionRecorder {
+/**
+ * Records through a local cache: the Cache itself (CLI) or the app's worker-backed client; `deliver`
+ * then pushes the outbox (default for a Cache: `pushOutbox` on `pool`).
+ */
+export function cacheRecorder(
+  cache: Pick<Cache, 'recordLocalEvent'> | Pick<RemoteCache, 'recordLocalEvent'>,
+  pool: pg.Pool | null,
+  deliver?: () => Promise<{ delivered: boolean }>,
+): ExecutionRecorder {
   return {
     async record(event) {
-      cache.audit.append(
-        {
-          kind: 'action',
-          type: event.event_type,
-          severity: event.severity,
-          source: 'operations',
-          message: event.message,
-          metadata: event.metadata ?? {},
-          key: event.idempotency_key,
-        },
-        () => {
-          cache.outbox.enqueue({ topic: 'event', idempotencyKey: event.idempotency_key, payload: event });
-        },
-      );
-      if (!pool) return { delivered: false };
+      await cache.recordLocalEvent(event);
+      if (deliver) return deliver().catch(() => ({ delivered: false }));
+      if (!pool || !(cache instanceof Object && 'outbox' in cache && 'db' in cache)) return { delivered: false };
       try {
-        const r = await pushOutbox(pool, cache);
+        const r = await pushOutbox(pool, cache as Cache);
         return { delivered: r.failed === null && !r.busy };
       } catch {
         return { delivered: false };

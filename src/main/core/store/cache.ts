@@ -384,6 +384,20 @@ export class Cache {
   }
 
   /**
+   * An ops.roman_events row written here first: the local hash-chained record (kind 'action') and
+   * its outbox item in one transaction, so it is delivered exactly once even if the app dies now.
+   * Used by the operations gate for executions and refusals.
+   */
+  recordLocalEvent(event: { event_type: string; severity: string; message: string; metadata?: Record<string, unknown>; idempotency_key: string }, source = 'operations'): AppendedEntry {
+    return this.audit.append(
+      { kind: 'action', type: event.event_type, severity: event.severity, source, message: event.message, metadata: event.metadata ?? {}, key: event.idempotency_key },
+      () => {
+        this.outbox.enqueue({ topic: 'event', idempotencyKey: event.idempotency_key, payload: event });
+      },
+    );
+  }
+
+  /**
    * Whether this cache holds decision `decisionId` as its own local, chained record (appendDecision,
    * audit key `decision:<id>`) — with event type `type` ('approval' / 'rejection') when given. The
    * sync uses it to skip the server copy of such a decision (ops.roman_events), so the decision is

@@ -29,7 +29,6 @@ import type { Decision } from '../../../shared/constitution';
 import { parseConnectionUrl, type ConnectionTarget } from '../../../shared/connections';
 import type { SyncSummary } from '../../../shared/api/workspace';
 import type { WorkspaceKind, WorkspaceStatus } from '../../../shared/workspace';
-import { parseConnectionUrl } from '../../../shared/connections';
 
 export interface WorkspaceSpec {
   kind: WorkspaceKind;
@@ -302,10 +301,6 @@ export class Workspace {
   /** The connection for pg_dump (with its password: never leaves the main process). */
   connectionTarget(): ConnectionTarget {
     return typeof this.spec.connection === 'string' ? parseConnectionUrl(this.spec.connection) : this.spec.connection;
-  }
-
-  private connectionUrl(): string {
-    return typeof this.spec.connection === 'string' ? this.spec.connection : targetUrl(this.spec.connection);
   }
 
   /** Records a decision locally (audit chain + outbox) and delivers it to ops.roman_events. */
