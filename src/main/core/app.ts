@@ -16,6 +16,7 @@ import { registerTriageHandlers } from './api/triage';
 import { registerDeploymentsHandlers } from './api/deployments';
 import { registerDiscordBotHandlers } from './api/discord-bot';
 import { BotService } from './discord-bot/service';
+import { createGateRunner, workspaceGateAdapter } from './discord-bot/gate-runner';
 import type { ActionRunner } from './discord-bot/runner';
 import { RecentDecisions, registerOperationsHandlers } from './api/operations';
 import { runSelfTest } from './constitution';
@@ -154,7 +155,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
 
   // The Discord bot: hosted by this app when configured, a database is open and it wins the election.
-  const discordBot = new BotService({ settings, workspaces, clock, emit, env: options.env, runner: options.discordRunner });
+  // Run presses go through the operations gate (the same as the app's and the CLI's), unless a test injects a runner.
+  const discordRunner =
+    options.discordRunner ??
+    createGateRunner({
+      workspace: () => (workspaces.open ? workspaceGateAdapter(workspaces.open) : null),
+      dataDir: options.dataDir,
+      clock,
+      env: options.env,
+      pgDumpPath: () => process.env.ROMAN_PG_DUMP || null,
+    });
+  const discordBot = new BotService({ settings, workspaces, clock, emit, env: options.env, runner: discordRunner });
   registerDiscordBotHandlers(registry, discordBot);
   discordBot.start();
 
