@@ -33,6 +33,10 @@ const PHRASE_SYNONYMS: [RegExp, string][] = [
   [/\b(all\s+)?(the\s+)?(tests?|ci|checks?|builds?)\s+(are\s+|is\s+|have\s+)?(green|passing|passed|pass|ok|fine)\b/g, ' '],
   [/\blong[\s-]+running\b/g, ' runaway '],
   [/\bre-?(index|indexing|indexed)\b/g, ' create index '],
+  [/\bre-?enabl(e|es|ed|ing)\b/g, ' reenable '],
+  [/(?<!\bip\s)\b(\d{1,3}(?:\.\d{1,3}){3})\b/g, ' ip $1 '],
+  [/\b\d+\s+(rows\s+|records\s+)?(at\s+a\s+time|per\s+(batch|second|minute))\b/g, ' batched '],
+  [/\bpersonal\s+(data|information)\b/g, ' data '],
   [/\bnon[\s-]+(?=[a-z])/g, ' non'],
   [/\bun-(?=[a-z])/g, ' un'],
   [/\brow[\s-]+level[\s-]+security\b/g, ' rls '],
@@ -77,7 +81,7 @@ const WORD_SYNONYMS: Record<string, string> = {
   migrate: 'migration', migrating: 'migration', migrations: 'migration', migrated: 'migration',
   backups: 'backup', snapshot: 'backup', snapshots: 'backup', dump: 'backup',
   revert: 'rollback', reverting: 'rollback', rollbacks: 'rollback', undo: 'rollback', downgrade: 'rollback',
-  patches: 'patch', patching: 'patch', patched: 'patch', update: 'patch', updates: 'patch', upgrade: 'patch', upgrades: 'patch',
+  patches: 'patch', patching: 'patch', patched: 'patch',
   hotfix: 'fix', fixes: 'fix', fixing: 'fix', repair: 'fix', repairing: 'fix',
   vacuuming: 'vacuum', analyse: 'analyze',
   freezing: 'freeze', revoke: 'freeze', revoking: 'freeze', read_only: 'freeze',
@@ -96,7 +100,8 @@ const WORD_SYNONYMS: Record<string, string> = {
   sessions: 'session', tables: 'table', schemas: 'schema',
   expired: 'old', stale: 'old', outdated: 'old', older: 'old',
   truncating: 'truncate',
-  tests: 'tested', test: 'tested', testing: 'tested',
+  tests: 'tested', test: 'tested', testing: 'tested', ci: 'tested', qa: 'tested',
+  pii: 'data',
   layout: 'spacing', layouts: 'spacing',
   reads: 'read',
 };
@@ -122,7 +127,7 @@ export const STOPWORDS = new Set([
   'entire', 'whole', 'operation', 'operations', 'system', 'environment', 'env', 'server', 'failed', 'failing', 'broken', 'last', 'previous', 'latest', 'recent',
   'during', 'incident', 'outage', 'emergency', 'ratio', 'following', 'golden', 'phi', 'proportions', 'job', 'task', 'some', 'any', 'mode',
   'need', 'needs', 'needed', 'should', 'will', 'shall', 'may', 'might', 'must', 'is', 'are', 'be', 'been', 'being', 'was', 'were', 'am',
-  'kindly', 'just', 'quickly', 'today', 'tonight', 'ok', 'okay', 'hey', 'hi', 'pls', 'plz', 'me', 'us', 'them', 'their', 'your', 'his', 'her',
+  'kindly', 'just', 'quickly', 'straight', 'directly', 'today', 'tonight', 'ok', 'okay', 'hey', 'hi', 'pls', 'plz', 'me', 'us', 'them', 'their', 'your', 'his', 'her',
   'perform', 'performing', 'execute', 'executing', 'start', 'kick', 'off', 'trigger', 'make', 'take', 'taking', 'carry', 'out', 'have', 'get', 'new',
   'tested', 'requesting', 'request_approval', 'permission', 'approval', 'ask', 'asking', 'going', 'gonna', 'wanna', 'about', 'up', 'over', 'there', 'here', 'so', 'safely', 'safe',
 ]);
@@ -142,6 +147,8 @@ function flipOf(canon: string): { canon: string; kind: 'flipped' | 'no_backup' }
   if (STRONG_BRUTE_WORDS.has(canon)) return { canon: 'gradual', kind: 'flipped' };
   if (canon === 'tested') return { canon: 'untested', kind: 'flipped' };
   if (canon === 'backup') return { canon: '__no_backup__', kind: 'no_backup' };
+  if (canon === 'auth') return { canon: 'noauth', kind: 'flipped' };
+  if (canon === 'rls') return { canon: 'norls', kind: 'flipped' };
   return null;
 }
 
