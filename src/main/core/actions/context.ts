@@ -26,7 +26,7 @@ const PURPOSE_VERBS = [
   'restore', 'recover', 'secure', 'shore', 'stabilise', 'stabilize', 'calm', 'end', 'finish', 'allow', 'enable', 'let', 'unlock', 'comply', 'satisfy', 'match',
 ];
 
-const INCIDENT_WORDS = /\b(incidents?|outages?|breach(es)?|attacks?|down|downtime|degraded|degradation|emergency|sev[\s-]?[0-2]|p[0-1]|firefight\w*|on fire|meltdown|crash(es|ing|ed)?|failing|broken|spik(e|es|ing)|errors?|ddos|intrusion|compromised?)\b/;
+const INCIDENT_WORDS = /\b(incidents?|outages?|breach(es)?|attacks?|down|downtime|degraded|degradation|emergency|burning|unstable|unhealthy|firing|alerts?|pag(ed|ing)|overloaded|saturated|time?outs?|timing out|5xx|500s|latency|data loss|losing data|leak(ing|ed)?|hacked|sev[\s-]?[0-2]|p[0-1]|firefight\w*|on fire|meltdown|crash(es|ing|ed)?|failing|broken|spik(e|es|ing)|errors?|ddos|intrusion|compromised?)\b/;
 const ONGOING = /\b(ongoing|on-going|still|currently|in progress|underway|active|happening|right now|is down|are down|going on|live|unfolding|continu\w+)\b/;
 /** Connectors that place the action inside the clause's time span. */
 const SIMULTANEOUS = new Set([

@@ -49,7 +49,7 @@ const PHRASE_SYNONYMS: [RegExp, string][] = [
   [/\b(all\s+)?at\s+(once|one\s+time|the\s+same\s+time)\b/g, ' at_once '],
   [/\bin\s+one\s+go\b/g, ' at_once '],
   [/\bsingle[\s-]+(shot|pass|batch|transaction|statement)\b/g, ' at_once '],
-  [/\b(as\s+fast\s+as\s+(possible|it\s+can)|full[\s-]+speed|flat[\s-]+out)\b/g, ' unthrottled '],
+  [/\b(as\s+(fast|quickly)\s+as\s+(possible|it\s+can|we\s+can)|(at\s+)?full[\s-]+(speed|throttle|blast|tilt)|flat[\s-]+out|(at\s+)?(max|maximum|top)\s+(speed|throughput|rate|concurrency)|no\s+limits?|without\s+(any\s+)?limits?|un(capped|restricted|bounded))\b/g, ' unthrottled '],
   [/\bin\s+(small\s+|smaller\s+|several\s+|multiple\s+)?(batch(es)?|chunks?|waves?|phases?|stages?|steps?|increments?)\b/g, ' batched '],
   [/\b(step|bit|chunk|piece|batch)\s+by\s+(step|bit|chunk|piece|batch)\b/g, ' batched '],
   [/\bone\s+(batch|chunk|table|step)\s+at\s+a\s+time\b/g, ' batched '],
@@ -113,7 +113,7 @@ export const ENV_WORDS: Record<string, Exclude<Environment, 'unspecified'>> = {
   sample: 'sample', demo: 'sample',
 };
 
-export const HARMONIC_WORDS = new Set(['throttled', 'throttle', 'throttling', 'gradual', 'gradually', 'rate_limited', 'ratelimited', 'batched', 'batch', 'batching', 'incremental', 'incrementally', 'phased', 'chunked', 'slowly', 'paced']);
+export const HARMONIC_WORDS = new Set(['limit', 'limits', 'limited', 'capped', 'throttled', 'throttle', 'throttling', 'gradual', 'gradually', 'rate_limited', 'ratelimited', 'batched', 'batch', 'batching', 'incremental', 'incrementally', 'phased', 'chunked', 'slowly', 'paced']);
 export const STRONG_BRUTE_WORDS = new Set(['unthrottled', 'brute_force', 'at_once', 'unlimited', 'unbatched']);
 export const WEAK_BRUTE_WORDS = new Set(['mass', 'bulk', 'all', 'everything']);
 /** Verbs that change what is asked when the chosen phrase did not consume them ("delete the backup"). */
@@ -140,7 +140,7 @@ const NEGATORS = new Set(['no', 'not', 'never', 'without', 'nor', 'neither', 'no
 /** Words a negator may skip before the word it governs. */
 const NEGATION_SKIP = new Set(['a', 'an', 'the', 'any', 'more', 'proper', 'further', 'real', 'actual', 'kind', 'sort', 'of', 'form', 'type', 'prior', 'first', 'be', 'being', 'been', 'do', 'does', 'did', 'is', 'are', 'to', 'at', 'even', 'ever', 'using', 'use', 'with', 'doing', 'having', 'have', 'running', 'applying', 'need', 'needing', 'taking', 'making', 'fresh', 'recent', 'current', 'some', 'all']);
 /** Negated, these qualify the action harmlessly ("no downtime"): recorded, nothing changes. */
-const NEUTRAL_WHEN_NEGATED = new Set(['downtime', 'interruption', 'interruptions', 'disruption', 'impact', 'outage', 'locking', 'lock', 'locks', 'blocking', 'errors', 'data_loss']);
+const NEUTRAL_WHEN_NEGATED = new Set(['rush', 'hurry', 'pressure', 'worries', 'problem', 'downtime', 'interruption', 'interruptions', 'disruption', 'impact', 'outage', 'locking', 'lock', 'locks', 'blocking', 'errors', 'data_loss']);
 
 function flipOf(canon: string): { canon: string; kind: 'flipped' | 'no_backup' } | null {
   if (HARMONIC_WORDS.has(canon)) return { canon: 'unthrottled', kind: 'flipped' };
@@ -241,7 +241,8 @@ function applyNegators(words: Token[]): Token[] {
  * word, with negation applied (see the module comment).
  */
 export function tokenize(text: string): Token[][] {
-  let s = ` ${text.toLowerCase()} `;
+  // A sentence end ("Deploy to staging. Drop the prod db.") separates clauses like a comma.
+  let s = ` ${text.toLowerCase()} `.replace(/[.!?]+(?=\s)/g, ' , ');
   for (const [re, replacement] of PHRASE_SYNONYMS) s = s.replace(re, replacement);
   const clauses: Token[][] = [[]];
   for (const m of s.matchAll(/[a-z0-9_]+(?:\.[a-z0-9_]+)*|[,;&]/g)) {
