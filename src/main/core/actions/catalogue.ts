@@ -124,7 +124,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
     kind: 'bulk_delete',
     label: 'Mass delete',
     summary: 'Delete many rows (old sessions, expired records): brute force unless throttled.',
-    phrases: ['mass delete', 'bulk delete', 'delete old', 'delete expired', 'delete old rows', 'throttled delete', 'batched delete', 'delete rows', 'delete session', 'delete logs', 'delete old logs'],
+    phrases: ['mass delete', 'bulk delete', 'delete old', 'delete expired', 'delete old rows', 'throttled delete', 'batched delete', 'delete rows', 'delete session', 'delete old logs'],
     destructive: true,
     method_adjustable: true,
     profile: { method_type: 'brute_force', entropy_increase: 0.02, risk_to_life: 0, production_risk_to_life: 0.3 },

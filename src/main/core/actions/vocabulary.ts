@@ -34,6 +34,8 @@ const PHRASE_SYNONYMS: [RegExp, string][] = [
   [/\blong[\s-]+running\b/g, ' runaway '],
   [/\bre-?(index|indexing|indexed)\b/g, ' create index '],
   [/\bre-?enabl(e|es|ed|ing)\b/g, ' reenable '],
+  // "drop the sessions table": the table itself, not rows of it.
+  [/\b(drop|delete|remove|truncate|wipe|purge|nuke|destroy|erase)\s+(the\s+)?((?:[a-z0-9_.]+\s+)?[a-z0-9_.]+)\s+table\b/g, ' $1 table $3 '],
   [/(?<!\bip\s)\b(\d{1,3}(?:\.\d{1,3}){3})\b/g, ' ip $1 '],
   [/\b\d+\s+(rows\s+|records\s+)?(at\s+a\s+time|per\s+(batch|second|minute))\b/g, ' batched '],
   [/\bpersonal\s+(data|information)\b/g, ' data '],
