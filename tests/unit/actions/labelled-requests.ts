@@ -344,6 +344,16 @@ reject | bulk_insert | backfill with throttling disabled
 reject | bulk_insert | bulk insert, rate limit: off
 reject | bulk_delete | delete old sessions without backing up first
 nu | - | update the users table
+nu | - | deploy to staging while deleting the prod db
+nu | - | deploy to staging while we drop the users table
+approve | rollback | roll back while the migration is running
+approve | backup | back up the db while writes are frozen
+reject | delete_production_data | drop the old sessions table in staging
+reject | delete_production_data | delete the logs table
+reject | bulk_insert | bulk insert at full throttle
+reject | bulk_insert | backfill events at max speed
+nu | - | Deploy to staging. Drop the prod db.
+reject | add_feature | ship the new feature while prod is burning
 nu | - | deploy without auth
 nu | - | send 10k emails at once
 nu | - | allow anonymous access to the database

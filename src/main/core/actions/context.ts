@@ -47,6 +47,19 @@ function contextOf(connector: string, clause: string): RequestContext {
 }
 
 /**
+ * A "while/whilst/as/and meanwhile" clause that is itself a request ("while deleting the prod db",
+ * "while we drop the table") is a second action, not context. The clause is one when it starts with
+ * a verb in -ing form or with a pronoun (we, I, you, they).
+ */
+export function contextIsSecondAction(context: RequestContext): boolean {
+  const m = /^(while|whilst|during|as well as|meanwhile|at the same time as|and)\s+(.*)$/i.exec(context.text);
+  if (!m) return false;
+  const [first = '', second = ''] = m[2].trim().toLowerCase().split(/\s+/);
+  const stateVerb = /^(are|is|am|were|was|have|has|had|still|re|can|cannot|wait)$/.test(second);
+  return (/^(we|i|you|they|also|simultaneously)$/.test(first) && !stateVerb) || (/^[a-z]+ing$/.test(first) && !/^(ongoing|during|nothing|something|everything|morning|evening|thing|spring|string)$/.test(first));
+}
+
+/**
  * Splits a request into the action part and its context clause (if any). A request that starts with
  * a connector ("During the outage, roll back the release") takes the action after the first comma.
  */

@@ -11,7 +11,7 @@ import { ENVIRONMENTS } from '../../../shared/actions';
 import { PRINCIPLE_SACRED_GEOMETRY_RATIO, SCHUMANN_RESONANCE_HZ, actionDataSchema, type ActionData } from '../../../shared/constitution';
 import { DomainError } from '../../../shared/result';
 import { CATALOGUE, catalogueEntry, describeAction } from './catalogue';
-import { namesIncident, splitContext, type RequestContext } from './context';
+import { contextIsSecondAction, namesIncident, splitContext, type RequestContext } from './context';
 import {
   CONTRARY_VERBS,
   ENV_WORDS,
@@ -240,6 +240,9 @@ export function parseActionRequest(text: string, options: { environment?: Enviro
       : namesIncident(actionText)
         ? { text: actionText.trim(), incident: true }
         : split.context;
+  if (split.context && contextIsSecondAction(split.context)) {
+    throw notUnderstood(text, `"${split.context.text}" asks for a second action at the same time; request one action at a time`);
+  }
   const ratio = extractRatio(actionText);
   const tokenized = tokenize(ratio ? ratio.rest : actionText);
   const all = tokenized.flat();
