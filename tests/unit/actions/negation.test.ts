@@ -112,7 +112,7 @@ describe('text outside the vocabulary is never approved', () => {
       fc.property(fc.array(word, { minLength: 1, maxLength: 6 }), (ws) => {
         expect(verdict(ws.join(' '))).toBe('not_understood');
       }),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
   });
 
