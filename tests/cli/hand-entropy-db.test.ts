@@ -25,7 +25,7 @@ async function inputOf(decisionId: string) {
 }
 
 describe('--db with --entropy', () => {
-  it('uses a higher hand value (more cautious) and records both', async () => {
+  it('uses a higher hand value (more cautious) and records both', { timeout: 240_000 }, async () => {
     const action = { method_type: 'gradual', entropy_increase: 0.01, risk_to_life: 0, description: 'Deploy to staging' };
     const r = roman(['validate', '--db', db.url, '--entropy', '59%', '--json'], JSON.stringify(action));
     expect(r.stderr).toBe('');
@@ -34,7 +34,7 @@ describe('--db with --entropy', () => {
     expect(input).toMatchObject({ system_entropy: 0.59, entropy_source: 'manual', entropy_hand: 0.59, entropy_live: 0 });
   });
 
-  it('ignores a lower hand value while the system is in an incident, and says so', async () => {
+  it('ignores a lower hand value while the system is in an incident, and says so', { timeout: 240_000 }, async () => {
     await pool.query(`INSERT INTO public.system_logs (severity, source, message) SELECT 'error', 'api', 'boom' FROM generate_series(1, 12)`);
     const r = roman(['approve', 'deploy to production', '--db', db.url, '--entropy', '0.042', '--dry-run']);
     expect(r.status).toBe(1);

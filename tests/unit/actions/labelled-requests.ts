@@ -313,6 +313,51 @@ nu | - | migrate without migrating
 nu | - | increase the connection pool
 nu | - | upgrade the kubernetes cluster nodes and drop table sessions
 nu | - | delet the prodction databse
+approve | deploy | Can we push the v5 release to prod tonight?
+approve | deploy | hey roman, approve a deploy of the api gateway to staging pls
+approve | backup | run pg_dump against prod before the schema change
+approve | backup | create a full backup of the production postgres
+reject | delete_production_data | I need to drop the legacy_orders table in prod
+reject | drop_database | remove the test database
+approve | bulk_delete | clean up expired sessions in batches of 1000
+approve | bulk_delete | delete sessions older than 30 days, 500 at a time
+reject | delete_production_data | wipe all user data from staging
+reject | delete_production_data | erase customer PII in production
+reject | disable_auth | disable 2fa for all users
+reject | disable_auth | skip authentication for the internal api
+reject | disable_auth | make the api public without auth
+approve | rollback | undo yesterday's release
+approve | security_patch | patch openssl on all servers
+approve | create_index | reindex the events table concurrently
+approve | cancel_query | kill the stuck query on the reports db
+approve | block_ip | block 203.0.113.5
+approve | block_ip | block the ip hammering our login endpoint
+approve | restore_writes | re-enable writes
+reject | bulk_insert | import 2 million rows into the events table in one shot
+approve | bulk_insert | load the csv into customers with a rate limit
+reject | api_calls | call the openai api for every document without rate limiting
+approve | deploy_untested | deploy straight to prod, skip CI
+reject | deploy | deploy to production during the outage but throttled
+reject | deploy | deploy to prod even though the site is down
+reject | deploy | deploy to prod (outage ongoing)
+reject | bulk_insert | backfill with throttling disabled
+reject | bulk_insert | bulk insert, rate limit: off
+reject | bulk_delete | delete old sessions without backing up first
+nu | - | update the users table
+nu | - | deploy to staging while deleting the prod db
+nu | - | deploy to staging while we drop the users table
+approve | rollback | roll back while the migration is running
+approve | backup | back up the db while writes are frozen
+reject | delete_production_data | drop the old sessions table in staging
+reject | delete_production_data | delete the logs table
+reject | bulk_insert | bulk insert at full throttle
+reject | bulk_insert | backfill events at max speed
+nu | - | Deploy to staging. Drop the prod db.
+reject | add_feature | ship the new feature while prod is burning
+nu | - | deploy without auth
+nu | - | send 10k emails at once
+nu | - | allow anonymous access to the database
+nu | - | enable the beta feature for all users
 `;
 
 export type Expected = 'approve' | 'reject' | 'nu';

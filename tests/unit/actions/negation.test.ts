@@ -104,3 +104,24 @@ describe('purpose and incident clauses are context, never a second action, and n
     );
   });
 });
+
+describe('text outside the vocabulary is never approved', () => {
+  it('property: random words (no catalogue phrase) are not understood, never a verdict', () => {
+    const word = fc.stringMatching(/^[bcdfghjklmnpqrstvwxz]{3,8}$/);
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 6 }), (ws) => {
+        expect(verdict(ws.join(' '))).toBe('not_understood');
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('property: a known action with a negated verb in front is never approved', () => {
+    const verbs = ['deploy to staging', 'back up the database', 'roll back the release', 'vacuum the orders table', 'create an index on orders'];
+    fc.assert(
+      fc.property(fc.constantFrom(...verbs), fc.constantFrom("don't", 'do not', 'never', 'please do not', "we shouldn't"), (v, n) => {
+        expect(verdict(`${n} ${v}`)).toBe('not_understood');
+      }),
+    );
+  });
+});

@@ -26,7 +26,7 @@ const PURPOSE_VERBS = [
   'restore', 'recover', 'secure', 'shore', 'stabilise', 'stabilize', 'calm', 'end', 'finish', 'allow', 'enable', 'let', 'unlock', 'comply', 'satisfy', 'match',
 ];
 
-const INCIDENT_WORDS = /\b(incidents?|outages?|breach(es)?|attacks?|down|downtime|degraded|degradation|emergency|sev[\s-]?[0-2]|p[0-1]|firefight\w*|on fire|meltdown|crash(es|ing|ed)?|failing|broken|spik(e|es|ing)|errors?|ddos|intrusion|compromised?)\b/;
+const INCIDENT_WORDS = /\b(incidents?|outages?|breach(es)?|attacks?|down|downtime|degraded|degradation|emergency|burning|unstable|unhealthy|firing|alerts?|pag(ed|ing)|overloaded|saturated|time?outs?|timing out|5xx|500s|latency|data loss|losing data|leak(ing|ed)?|hacked|sev[\s-]?[0-2]|p[0-1]|firefight\w*|on fire|meltdown|crash(es|ing|ed)?|failing|broken|spik(e|es|ing)|errors?|ddos|intrusion|compromised?)\b/;
 const ONGOING = /\b(ongoing|on-going|still|currently|in progress|underway|active|happening|right now|is down|are down|going on|live|unfolding|continu\w+)\b/;
 /** Connectors that place the action inside the clause's time span. */
 const SIMULTANEOUS = new Set([
@@ -44,6 +44,19 @@ function contextOf(connector: string, clause: string): RequestContext {
   const incidentNamed = INCIDENT_WORDS.test(lower);
   const ongoing = SIMULTANEOUS.has(c) || ONGOING.test(lower);
   return { text: `${connector} ${clause}`.replace(/\s+/g, ' ').trim(), incident: incidentNamed && ongoing };
+}
+
+/**
+ * A "while/whilst/as/and meanwhile" clause that is itself a request ("while deleting the prod db",
+ * "while we drop the table") is a second action, not context. The clause is one when it starts with
+ * a verb in -ing form or with a pronoun (we, I, you, they).
+ */
+export function contextIsSecondAction(context: RequestContext): boolean {
+  const m = /^(while|whilst|during|as well as|meanwhile|at the same time as|and)\s+(.*)$/i.exec(context.text);
+  if (!m) return false;
+  const [first = '', second = ''] = m[2].trim().toLowerCase().split(/\s+/);
+  const stateVerb = /^(are|is|am|were|was|have|has|had|still|re|can|cannot|wait)$/.test(second);
+  return (/^(we|i|you|they|also|simultaneously)$/.test(first) && !stateVerb) || (/^[a-z]+ing$/.test(first) && !/^(ongoing|during|nothing|something|everything|morning|evening|thing|spring|string)$/.test(first));
 }
 
 /**

@@ -11,7 +11,7 @@ import { ENVIRONMENTS } from '../../../shared/actions';
 import { PRINCIPLE_SACRED_GEOMETRY_RATIO, SCHUMANN_RESONANCE_HZ, actionDataSchema, type ActionData } from '../../../shared/constitution';
 import { DomainError } from '../../../shared/result';
 import { CATALOGUE, catalogueEntry, describeAction } from './catalogue';
-import { namesIncident, splitContext, type RequestContext } from './context';
+import { contextIsSecondAction, namesIncident, splitContext, type RequestContext } from './context';
 import {
   CONTRARY_VERBS,
   ENV_WORDS,
@@ -108,7 +108,18 @@ function editDistance(a: string, b: string): number {
 function close(a: string, b: string): boolean {
   if (a === b) return true;
   const limit = Math.min(a.length, b.length) >= 6 ? 2 : Math.min(a.length, b.length) >= 3 ? 1 : 0;
+  if (Math.abs(a.length - b.length) > limit) return false;
   return editDistance(a, b) <= limit;
+}
+
+const SUGGESTION_WORDS = new Map<string, { pw: string[]; canon: string[] }>();
+function suggestionWords(phrase: string): { pw: string[]; canon: string[] } {
+  let w = SUGGESTION_WORDS.get(phrase);
+  if (!w) {
+    w = { pw: phrase.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean), canon: phraseTokens(phrase) };
+    SUGGESTION_WORDS.set(phrase, w);
+  }
+  return w;
 }
 
 /** The catalogue phrases closest to the words of the text (at most `limit`). */
@@ -116,8 +127,7 @@ export function suggestPhrases(text: string, limit = 3): string[] {
   const words = tokenize(text).flat().flatMap((t) => (t.raw === t.canon ? [t.raw] : [t.raw, t.canon]));
   const scored = CATALOGUE.flatMap((e) =>
     e.phrases.map((phrase, order) => {
-      const pw = phrase.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
-      const canon = phraseTokens(phrase);
+      const { pw, canon } = suggestionWords(phrase);
       const hits = new Set([...pw, ...canon].filter((w) => words.some((x) => close(x, w)))).size;
       return { phrase, hits, order, size: pw.length };
     }),
@@ -240,6 +250,9 @@ export function parseActionRequest(text: string, options: { environment?: Enviro
       : namesIncident(actionText)
         ? { text: actionText.trim(), incident: true }
         : split.context;
+  if (split.context && contextIsSecondAction(split.context)) {
+    throw notUnderstood(text, `"${split.context.text}" asks for a second action at the same time; request one action at a time`);
+  }
   const ratio = extractRatio(actionText);
   const tokenized = tokenize(ratio ? ratio.rest : actionText);
   const all = tokenized.flat();

@@ -33,6 +33,12 @@ const PHRASE_SYNONYMS: [RegExp, string][] = [
   [/\b(all\s+)?(the\s+)?(tests?|ci|checks?|builds?)\s+(are\s+|is\s+|have\s+)?(green|passing|passed|pass|ok|fine)\b/g, ' '],
   [/\blong[\s-]+running\b/g, ' runaway '],
   [/\bre-?(index|indexing|indexed)\b/g, ' create index '],
+  [/\bre-?enabl(e|es|ed|ing)\b/g, ' reenable '],
+  // "drop the sessions table": the table itself, not rows of it.
+  [/\b(drop|delete|remove|truncate|wipe|purge|nuke|destroy|erase)\s+(the\s+)?((?:[a-z0-9_.]+\s+)?[a-z0-9_.]+)\s+table\b/g, ' $1 table $3 '],
+  [/(?<!\bip\s)\b(\d{1,3}(?:\.\d{1,3}){3})\b/g, ' ip $1 '],
+  [/\b\d+\s+(rows\s+|records\s+)?(at\s+a\s+time|per\s+(batch|second|minute))\b/g, ' batched '],
+  [/\bpersonal\s+(data|information)\b/g, ' data '],
   [/\bnon[\s-]+(?=[a-z])/g, ' non'],
   [/\bun-(?=[a-z])/g, ' un'],
   [/\brow[\s-]+level[\s-]+security\b/g, ' rls '],
@@ -45,7 +51,7 @@ const PHRASE_SYNONYMS: [RegExp, string][] = [
   [/\b(all\s+)?at\s+(once|one\s+time|the\s+same\s+time)\b/g, ' at_once '],
   [/\bin\s+one\s+go\b/g, ' at_once '],
   [/\bsingle[\s-]+(shot|pass|batch|transaction|statement)\b/g, ' at_once '],
-  [/\b(as\s+fast\s+as\s+(possible|it\s+can)|full[\s-]+speed|flat[\s-]+out)\b/g, ' unthrottled '],
+  [/\b(as\s+(fast|quickly)\s+as\s+(possible|it\s+can|we\s+can)|(at\s+)?full[\s-]+(speed|throttle|blast|tilt)|flat[\s-]+out|(at\s+)?(max|maximum|top)\s+(speed|throughput|rate|concurrency)|no\s+limits?|without\s+(any\s+)?limits?|un(capped|restricted|bounded))\b/g, ' unthrottled '],
   [/\bin\s+(small\s+|smaller\s+|several\s+|multiple\s+)?(batch(es)?|chunks?|waves?|phases?|stages?|steps?|increments?)\b/g, ' batched '],
   [/\b(step|bit|chunk|piece|batch)\s+by\s+(step|bit|chunk|piece|batch)\b/g, ' batched '],
   [/\bone\s+(batch|chunk|table|step)\s+at\s+a\s+time\b/g, ' batched '],
@@ -77,7 +83,7 @@ const WORD_SYNONYMS: Record<string, string> = {
   migrate: 'migration', migrating: 'migration', migrations: 'migration', migrated: 'migration',
   backups: 'backup', snapshot: 'backup', snapshots: 'backup', dump: 'backup',
   revert: 'rollback', reverting: 'rollback', rollbacks: 'rollback', undo: 'rollback', downgrade: 'rollback',
-  patches: 'patch', patching: 'patch', patched: 'patch', update: 'patch', updates: 'patch', upgrade: 'patch', upgrades: 'patch',
+  patches: 'patch', patching: 'patch', patched: 'patch',
   hotfix: 'fix', fixes: 'fix', fixing: 'fix', repair: 'fix', repairing: 'fix',
   vacuuming: 'vacuum', analyse: 'analyze',
   freezing: 'freeze', revoke: 'freeze', revoking: 'freeze', read_only: 'freeze',
@@ -96,7 +102,8 @@ const WORD_SYNONYMS: Record<string, string> = {
   sessions: 'session', tables: 'table', schemas: 'schema',
   expired: 'old', stale: 'old', outdated: 'old', older: 'old',
   truncating: 'truncate',
-  tests: 'tested', test: 'tested', testing: 'tested',
+  tests: 'tested', test: 'tested', testing: 'tested', ci: 'tested', qa: 'tested',
+  pii: 'data',
   layout: 'spacing', layouts: 'spacing',
   reads: 'read',
 };
@@ -108,7 +115,7 @@ export const ENV_WORDS: Record<string, Exclude<Environment, 'unspecified'>> = {
   sample: 'sample', demo: 'sample',
 };
 
-export const HARMONIC_WORDS = new Set(['throttled', 'throttle', 'throttling', 'gradual', 'gradually', 'rate_limited', 'ratelimited', 'batched', 'batch', 'batching', 'incremental', 'incrementally', 'phased', 'chunked', 'slowly', 'paced']);
+export const HARMONIC_WORDS = new Set(['limit', 'limits', 'limited', 'capped', 'throttled', 'throttle', 'throttling', 'gradual', 'gradually', 'rate_limited', 'ratelimited', 'batched', 'batch', 'batching', 'incremental', 'incrementally', 'phased', 'chunked', 'slowly', 'paced']);
 export const STRONG_BRUTE_WORDS = new Set(['unthrottled', 'brute_force', 'at_once', 'unlimited', 'unbatched']);
 export const WEAK_BRUTE_WORDS = new Set(['mass', 'bulk', 'all', 'everything']);
 /** Verbs that change what is asked when the chosen phrase did not consume them ("delete the backup"). */
@@ -122,7 +129,7 @@ export const STOPWORDS = new Set([
   'entire', 'whole', 'operation', 'operations', 'system', 'environment', 'env', 'server', 'failed', 'failing', 'broken', 'last', 'previous', 'latest', 'recent',
   'during', 'incident', 'outage', 'emergency', 'ratio', 'following', 'golden', 'phi', 'proportions', 'job', 'task', 'some', 'any', 'mode',
   'need', 'needs', 'needed', 'should', 'will', 'shall', 'may', 'might', 'must', 'is', 'are', 'be', 'been', 'being', 'was', 'were', 'am',
-  'kindly', 'just', 'quickly', 'today', 'tonight', 'ok', 'okay', 'hey', 'hi', 'pls', 'plz', 'me', 'us', 'them', 'their', 'your', 'his', 'her',
+  'kindly', 'just', 'quickly', 'straight', 'directly', 'today', 'tonight', 'ok', 'okay', 'hey', 'hi', 'pls', 'plz', 'me', 'us', 'them', 'their', 'your', 'his', 'her',
   'perform', 'performing', 'execute', 'executing', 'start', 'kick', 'off', 'trigger', 'make', 'take', 'taking', 'carry', 'out', 'have', 'get', 'new',
   'tested', 'requesting', 'request_approval', 'permission', 'approval', 'ask', 'asking', 'going', 'gonna', 'wanna', 'about', 'up', 'over', 'there', 'here', 'so', 'safely', 'safe',
 ]);
@@ -135,13 +142,15 @@ const NEGATORS = new Set(['no', 'not', 'never', 'without', 'nor', 'neither', 'no
 /** Words a negator may skip before the word it governs. */
 const NEGATION_SKIP = new Set(['a', 'an', 'the', 'any', 'more', 'proper', 'further', 'real', 'actual', 'kind', 'sort', 'of', 'form', 'type', 'prior', 'first', 'be', 'being', 'been', 'do', 'does', 'did', 'is', 'are', 'to', 'at', 'even', 'ever', 'using', 'use', 'with', 'doing', 'having', 'have', 'running', 'applying', 'need', 'needing', 'taking', 'making', 'fresh', 'recent', 'current', 'some', 'all']);
 /** Negated, these qualify the action harmlessly ("no downtime"): recorded, nothing changes. */
-const NEUTRAL_WHEN_NEGATED = new Set(['downtime', 'interruption', 'interruptions', 'disruption', 'impact', 'outage', 'locking', 'lock', 'locks', 'blocking', 'errors', 'data_loss']);
+const NEUTRAL_WHEN_NEGATED = new Set(['rush', 'hurry', 'pressure', 'worries', 'problem', 'downtime', 'interruption', 'interruptions', 'disruption', 'impact', 'outage', 'locking', 'lock', 'locks', 'blocking', 'errors', 'data_loss']);
 
 function flipOf(canon: string): { canon: string; kind: 'flipped' | 'no_backup' } | null {
   if (HARMONIC_WORDS.has(canon)) return { canon: 'unthrottled', kind: 'flipped' };
   if (STRONG_BRUTE_WORDS.has(canon)) return { canon: 'gradual', kind: 'flipped' };
   if (canon === 'tested') return { canon: 'untested', kind: 'flipped' };
   if (canon === 'backup') return { canon: '__no_backup__', kind: 'no_backup' };
+  if (canon === 'auth') return { canon: 'noauth', kind: 'flipped' };
+  if (canon === 'rls') return { canon: 'norls', kind: 'flipped' };
   return null;
 }
 
@@ -234,7 +243,8 @@ function applyNegators(words: Token[]): Token[] {
  * word, with negation applied (see the module comment).
  */
 export function tokenize(text: string): Token[][] {
-  let s = ` ${text.toLowerCase()} `;
+  // A sentence end ("Deploy to staging. Drop the prod db.") separates clauses like a comma.
+  let s = ` ${text.toLowerCase()} `.replace(/[.!?]+(?=\s)/g, ' , ');
   for (const [re, replacement] of PHRASE_SYNONYMS) s = s.replace(re, replacement);
   const clauses: Token[][] = [[]];
   for (const m of s.matchAll(/[a-z0-9_]+(?:\.[a-z0-9_]+)*|[,;&]/g)) {
