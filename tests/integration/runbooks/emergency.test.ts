@@ -29,7 +29,6 @@ afterEach(async () => {
 });
 
 const NOW = new Date('2026-05-10T12:00:00Z');
-const ago = (ms: number) => new Date(NOW.getTime() - ms);
 
 describe('emergency assessment queries', { timeout: 120_000 }, () => {
   it('orphaned records are found for every foreign key — single, composite, NOT VALID, odd names — and NULL keys are not orphans', async () => {
