@@ -13,6 +13,9 @@ import { registerMonitoringHandlers } from './api/monitoring';
 import { registerAlertsHandlers } from './api/alerts';
 import { registerWorkspaceHandlers } from './api/workspace';
 import { registerTriageHandlers } from './api/triage';
+import { registerRunbooksHandlers } from './api/runbooks';
+import { RunbookService } from './runbooks/service';
+import type { OperationsPort } from './runbooks/operations-port';
 import { runSelfTest } from './constitution';
 import { measureSystemEntropy } from './monitoring';
 import { systemClock, type Clock } from './clock';
@@ -41,6 +44,8 @@ export interface CoreOptions {
   workspace?: StartupWorkspace;
   /** Sync cadence of the open workspace (default 30 s). */
   syncIntervalMs?: number;
+  /** The execution gate for runbooks and emergency protocols (default: fails closed, nothing runs). */
+  operations?: OperationsPort;
 }
 
 export const BROWSER_HOST_NO_SECRETS =
@@ -54,6 +59,8 @@ export interface Core {
   readonly clock: Clock;
   readonly settings: Settings;
   readonly workspaces: Workspaces;
+  /** Maintenance runbooks and emergency protocols; the shell calls `runbooks.wake()` on resume. */
+  readonly runbooks: RunbookService;
   readonly selfTestLines: string[];
   /** Push an event to every window and browser-host socket. */
   readonly emit: Emit;
@@ -133,6 +140,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     environment: () => workspaces.open?.spec.environment,
   });
 
+  const runbooks = new RunbookService({ dataDir: options.dataDir, clock, workspaces, emit, operations: options.operations });
+  registerRunbooksHandlers(registry, { service: runbooks, clock });
+
   const start = options.workspace ?? 'default';
   if (start !== 'none') {
     const opening = start === 'default' ? workspaces.openDefault() : workspaces.openUrl(start.url, start.name, start.environment);
@@ -146,6 +156,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     clock,
     settings,
     workspaces,
+    runbooks,
     selfTestLines: selfTest.lines,
     emit,
     context: (caller) => ({ clock, caller, emit, services }),
@@ -154,6 +165,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       return () => listeners.delete(listener);
     },
     async close() {
+      await runbooks.close();
       await workspaces.close();
     },
   };
