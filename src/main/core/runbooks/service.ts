@@ -2,7 +2,8 @@
  * Runbooks and emergency protocols for the app: follows the open workspace (its own small pool of
  * 2 connections, opened on demand), keeps the settings (schedules, time zone, project folder,
  * auto-run) in a JSON file of the data folder, runs the RunbookScheduler while auto-run is on
- * (never on the sample workspace: its data is generated), and relays progress to the UI. `wake()`
+ * (off until an admin enables it in Settings — that is the standing approval of the schedules —
+ * and never on the sample workspace: its data is generated), and relays progress to the UI. `wake()`
  * is what the shell calls on powerMonitor 'resume'.
  */
 import { join } from 'node:path';
@@ -65,7 +66,7 @@ export class RunbookService {
     } catch {
       // a damaged file falls back to the manual's schedules
     }
-    return { schedules, projectDir: typeof raw.projectDir === 'string' && raw.projectDir ? raw.projectDir : null, autoRun: raw.autoRun !== false };
+    return { schedules, projectDir: typeof raw.projectDir === 'string' && raw.projectDir ? raw.projectDir : null, autoRun: raw.autoRun === true };
   }
 
   setSettings(next: RunbookSettings): RunbookSettings {

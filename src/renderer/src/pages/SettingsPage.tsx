@@ -11,6 +11,7 @@ import type { WorkspaceStatus } from '../../../shared/workspace';
 import { ProfileForm } from '../components/settings/ProfileForm';
 import { PreferencesForm } from '../components/settings/PreferencesForm';
 import { NotifiersCard } from '../components/settings/NotifiersCard';
+import { RunbookSchedulesCard } from '../components/settings/RunbookSchedulesCard';
 import '../audit.css';
 
 function targetText(p: ConnectionProfile): string {
@@ -314,6 +315,9 @@ export function SettingsPage() {
       </div>
       <div className="grid-2" style={{ marginTop: 16 }}>
         <NotifiersCard notifiers={notifiers} secretStore={secretStore} onSaved={reload} />
+      </div>
+      <div className="grid-2" style={{ marginTop: 16 }}>
+        <RunbookSchedulesCard />
       </div>
     </div>
   );
