@@ -51,6 +51,8 @@ export class RunbookService {
   private running: RunbookProgress | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Rebinding is serialised: a settings change and a workspace change never bind twice. */
+  private binding: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: RunbookServiceOptions) {
     this.backend = new JsonFileBackend(join(opts.dataDir, 'runbooks.json'));
@@ -97,18 +99,24 @@ export class RunbookService {
     await this.bound?.scheduler?.wake();
   }
 
-  private async follow(): Promise<void> {
-    if (this.closed) return;
-    const ws = this.opts.workspaces.open;
-    const id = ws ? `${ws.spec.kind}:${ws.spec.id}:${ws.spec.cacheKey}` : null;
-    if ((this.bound?.workspaceId ?? null) === id) return;
-    await this.rebind(false);
+  private follow(): Promise<void> {
+    return this.rebind(false);
   }
 
-  private async rebind(settingsChanged: boolean): Promise<void> {
+  private rebind(settingsChanged: boolean): Promise<void> {
+    this.binding = this.binding.then(
+      () => this.doRebind(settingsChanged),
+      () => this.doRebind(settingsChanged),
+    );
+    return this.binding;
+  }
+
+  private async doRebind(settingsChanged: boolean): Promise<void> {
+    if (this.closed) return;
     const old = this.bound;
     const ws = this.opts.workspaces.open;
     const id = ws ? `${ws.spec.kind}:${ws.spec.id}:${ws.spec.cacheKey}` : null;
+    if (!settingsChanged && (old?.workspaceId ?? null) === id) return;
     if (old && (old.workspaceId !== id || settingsChanged)) {
       this.bound = null;
       await old.scheduler?.stop();
@@ -158,6 +166,7 @@ export class RunbookService {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
+    await this.binding.catch(() => undefined);
     const b = this.bound;
     this.bound = null;
     if (b) {
