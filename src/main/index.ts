@@ -2,7 +2,7 @@
  * Electron main process (the shell). Thin on purpose: single-instance lock, self-test gate, the
  * core, one IPC registration, the window. Everything else lives in src/main/core (plain Node).
  */
-import { app, BrowserWindow, dialog } from 'electron';
+import { app, BrowserWindow, dialog, powerMonitor } from 'electron';
 import { createCore, CoreCompromisedError, defaultRequester, type Core } from './core/app';
 import { registerIpc } from './ipc';
 import { Settings } from './core/settings/settings';
@@ -50,6 +50,10 @@ if (!app.requestSingleInstanceLock()) {
     });
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow();
+    });
+    // A laptop that slept through a runbook window runs it once on wake (the core's timer checks too).
+    powerMonitor.on('resume', () => {
+      void core?.runbooks.wake().catch(() => undefined);
     });
   });
 

@@ -17,6 +17,7 @@ import { triageInputs, type TriageOutputs, type TriageEvents } from './api/triag
 import { deploymentsInputs, type DeploymentsOutputs } from './api/deployments';
 import { discordBotInputs, type DiscordBotOutputs, type DiscordBotEvents } from './api/discord-bot';
 import { operationsInputs, type OperationsOutputs, type OperationsEvents } from './api/operations';
+import { runbooksInputs, type RunbooksOutputs, type RunbooksEvents } from './api/runbooks';
 import type { Result } from './result';
 
 export const handlerInputs = {
@@ -30,6 +31,7 @@ export const handlerInputs = {
   ...deploymentsInputs,
   ...discordBotInputs,
   ...operationsInputs,
+  ...runbooksInputs,
 } as const;
 
 export type HandlerName = keyof typeof handlerInputs & keyof HandlerOutputs;
@@ -38,12 +40,12 @@ export type HandlerParsedInput<K extends HandlerName> = z.output<(typeof handler
 
 export interface HandlerOutputs
   extends ConstitutionOutputs, StoreOutputs, MonitoringOutputs, AlertsOutputs, SettingsOutputs, WorkspaceOutputs, TriageOutputs,
-    DeploymentsOutputs, DiscordBotOutputs, OperationsOutputs {}
+    DeploymentsOutputs, DiscordBotOutputs, OperationsOutputs, RunbooksOutputs {}
 export type HandlerOutput<K extends HandlerName> = HandlerOutputs[K];
 
 /** Events the core pushes to every window (and every browser-host socket). */
 export interface PushEvents extends StoreEvents, MonitoringEvents, AlertsEvents, SettingsEvents, WorkspaceEvents, TriageEvents,
-    DiscordBotEvents, OperationsEvents {
+    DiscordBotEvents, OperationsEvents, RunbooksEvents {
   'core.status': { selfTestPassed: boolean; message: string };
 }
 export type PushEventName = keyof PushEvents;

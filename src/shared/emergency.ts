@@ -10,11 +10,11 @@ export const PROTOCOLS = ['system-down', 'data-loss', 'security-breach'] as cons
 export type ProtocolName = (typeof PROTOCOLS)[number];
 export const protocolNameSchema = z.enum(PROTOCOLS);
 
-/** The alert rule (capability 4) that calls for each protocol. */
+/** The alert rule (capability 4, by rule name) that calls for each protocol. */
 export const PROTOCOL_FOR_ALERT: Record<string, ProtocolName> = {
-  'System Down': 'system-down',
-  'Data Loss Risk': 'data-loss',
-  'Security Breach': 'security-breach',
+  system_down: 'system-down',
+  data_loss_risk: 'data-loss',
+  security_breach: 'security-breach',
 };
 
 export interface ActionStepDef {

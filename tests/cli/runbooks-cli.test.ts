@@ -82,4 +82,27 @@ describe('roman runbooks', { timeout: 300_000 }, () => {
     expect(down.status).toBe(4);
     expect(down.stderr).toMatch(/cannot reach/);
   });
+
+  it('emergency start data-loss opens the protocol and prints its assessment; --json has the phases with time targets; the incident is in ops.roman_events', async () => {
+    const r = roman(['emergency', 'start', 'data-loss', '--db', db.url, '--json', '--cache', join(dir, 'e.sqlite')]);
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as { incident_id: string; protocol: string; assessment: { key: string; status: string }[]; phases: { targetLabel: string; steps: { key: string }[] }[] };
+    expect(out.protocol).toBe('data-loss');
+    expect(out.assessment.map((a) => a.key)).toEqual(['extent', 'orphans', 'replication', 'backups']);
+    expect(out.phases.map((p) => p.targetLabel)).toEqual(['< 1 min', '< 5 min', '< 15 min', 'long-term']);
+    expect(out.phases[0]!.steps.map((s) => s.key)).toEqual(['freeze_writes']);
+    const text = roman(['emergency', 'start', 'security-breach', '--db', db.url, '--ip', '203.0.113.9', '--cache', join(dir, 'e.sqlite')]);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/Security Breach \(P0\) opened/);
+    expect(text.stdout).toMatch(/\[ok\] Recent RLS violations \(24 h\): No RLS violations/);
+    expect(text.stdout).toMatch(/action block_ip ips=203\.0\.113\.9/);
+    expect(roman(['emergency', 'start', 'meteor', '--db', db.url]).status).toBe(2);
+    const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+    try {
+      const ev = await pool.query(`SELECT count(*)::int AS n FROM ops.roman_events WHERE event_type = 'incident' AND metadata->>'incident_id' = $1`, [out.incident_id]);
+      expect(ev.rows[0].n).toBe(2);
+    } finally {
+      await pool.end();
+    }
+  });
 });

@@ -19,6 +19,9 @@ import { BotService } from './discord-bot/service';
 import { createGateRunner, workspaceGateAdapter } from './discord-bot/gate-runner';
 import type { ActionRunner } from './discord-bot/runner';
 import { RecentDecisions, registerOperationsHandlers } from './api/operations';
+import { registerRunbooksHandlers } from './api/runbooks';
+import { RunbookService } from './runbooks/service';
+import type { OperationsPort } from './runbooks/operations-port';
 import { runSelfTest } from './constitution';
 import { engineFiringCriticalAlerts, measureDecisionEntropy } from './constitution/decision-entropy';
 import { systemClock, type Clock } from './clock';
@@ -51,6 +54,8 @@ export interface CoreOptions {
   discordRunner?: ActionRunner;
   /** Environment for the Discord bot's ROMAN_DISCORD_* fallbacks (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** The execution gate for runbooks and emergency protocols (default: fails closed, nothing runs). */
+  operations?: OperationsPort;
 }
 
 export const BROWSER_HOST_NO_SECRETS =
@@ -64,6 +69,8 @@ export interface Core {
   readonly clock: Clock;
   readonly settings: Settings;
   readonly workspaces: Workspaces;
+  /** Maintenance runbooks and emergency protocols; the shell calls `runbooks.wake()` on resume. */
+  readonly runbooks: RunbookService;
   readonly selfTestLines: string[];
   /** Push an event to every window and browser-host socket. */
   readonly emit: Emit;
@@ -178,6 +185,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     pgDumpPath: () => process.env.ROMAN_PG_DUMP || null,
   });
 
+  const runbooks = new RunbookService({ dataDir: options.dataDir, clock, workspaces, emit, operations: options.operations });
+  registerRunbooksHandlers(registry, { service: runbooks, clock });
+
   const start = options.workspace ?? 'default';
   if (start !== 'none') {
     const opening = start === 'default' ? workspaces.openDefault() : workspaces.openUrl(start.url, start.name, start.environment);
@@ -191,6 +201,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     clock,
     settings,
     workspaces,
+    runbooks,
     selfTestLines: selfTest.lines,
     emit,
     context: (caller) => ({ clock, caller, emit, services }),
@@ -200,6 +211,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     async close() {
       await discordBot.close();
+      await runbooks.close();
       await workspaces.close();
     },
   };

@@ -222,6 +222,12 @@ export class RunbookRunner {
       decision,
       sections,
     };
+    try {
+      // Kept locally first: the report survives a database that dies before the run is recorded.
+      this.opts.store?.saveReport(report);
+    } catch {
+      // The cache is a copy; the run is recorded in ops.roman_events.
+    }
     const failed = sections.filter((s) => s.status === 'failed').map((s) => s.title);
     await recordEvent(client, {
       event_type: 'runbook',
@@ -246,11 +252,6 @@ export class RunbookRunner {
       },
       idempotency_key: window ? windowKey(req.runbook, window) : `runbook:${req.runbook}:run:${id}`,
     });
-    try {
-      this.opts.store?.saveReport(report);
-    } catch {
-      // The cache is a copy; the run is recorded in ops.roman_events.
-    }
     return report;
   }
 

@@ -57,7 +57,7 @@ export interface WorkspaceDeps {
   retentionMaxMb?: number;
 }
 
-function targetUrl(t: ConnectionTarget): string {
+export function targetUrl(t: ConnectionTarget): string {
   const u = new URL('postgres://host/');
   u.hostname = t.host.includes(':') ? `[${t.host}]` : t.host;
   u.port = String(t.port);

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { call, CallError } from '../api';
 import type { AlertInstance, AlertTransition, Matcher, NotifierHealth, NotifierStatus, Silence } from '../../../shared/alerts';
 import type { AlertsListOutput } from '../../../shared/api/alerts';
+import { PROTOCOL_FOR_ALERT } from '../../../shared/emergency';
 import { fmt } from '../components/charts';
 import { useLiveData, useNow } from '../components/charts/live';
 import { useWorkspace } from '../components/WorkspaceBar';
@@ -16,6 +17,34 @@ import '../dashboard.css';
 const REFRESH_EVERY_MS = 10_000;
 
 type Act = (label: string, run: () => Promise<unknown>) => Promise<boolean>;
+
+
+/** Opens the emergency protocol the firing alert calls for (System Down, Data Loss Risk, Security Breach). */
+function OpenProtocolButton({ alert }: { alert: AlertInstance }) {
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  async function open() {
+    setBusy(true);
+    try {
+      const v = await call('emergency.start', { alert: { rule: alert.rule, title: alert.title, fingerprint: alert.fingerprint, labels: alert.labels } });
+      const params = new URLSearchParams(location.hash.slice(1));
+      params.set('page', 'runbooks');
+      params.set('incident', v.incident.id);
+      location.hash = params.toString();
+    } catch (err) {
+      setProblem(err instanceof CallError ? err.error.message : err instanceof Error ? err.message : String(err));
+      setBusy(false);
+    }
+  }
+  return (
+    <>
+      <button type="button" className="btn danger" disabled={busy} onClick={() => void open()}>
+        {busy ? 'Opening protocol…' : 'Open protocol'}
+      </button>
+      {problem ? <span className="error" role="alert">{problem}</span> : null}
+    </>
+  );
+}
 
 function errorText(err: unknown): string {
   if (err instanceof CallError) {
@@ -238,6 +267,7 @@ function AlertCard({ alert, act, now, titleOf }: { alert: AlertInstance; act: Ac
           <button type="button" className="btn secondary" aria-expanded={silencing} onClick={() => setSilencing((s) => !s)}>
             Silence…
           </button>
+          {alert.state === 'firing' && PROTOCOL_FOR_ALERT[alert.rule] ? <OpenProtocolButton alert={alert} /> : null}
           {alert.silencedBy.map((id) => (
             <button key={id} type="button" className="btn secondary" onClick={() => void act('Silence expired', () => call('alerts.unsilence', { id }))}>
               Expire silence

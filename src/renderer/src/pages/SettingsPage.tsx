@@ -12,6 +12,7 @@ import { ProfileForm } from '../components/settings/ProfileForm';
 import { PreferencesForm } from '../components/settings/PreferencesForm';
 import { NotifiersCard } from '../components/settings/NotifiersCard';
 import { DiscordBotCard } from '../components/settings/DiscordBotCard';
+import { RunbookSchedulesCard } from '../components/settings/RunbookSchedulesCard';
 import '../audit.css';
 
 function targetText(p: ConnectionProfile): string {
@@ -316,6 +317,9 @@ export function SettingsPage() {
       <div className="grid-2" style={{ marginTop: 16 }}>
         <NotifiersCard notifiers={notifiers} secretStore={secretStore} onSaved={reload} />
         <DiscordBotCard secretStore={secretStore} />
+      </div>
+      <div className="grid-2" style={{ marginTop: 16 }}>
+        <RunbookSchedulesCard />
       </div>
     </div>
   );

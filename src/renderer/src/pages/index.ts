@@ -9,6 +9,7 @@ import { AuditLogPage } from './AuditLogPage';
 import { SettingsPage } from './SettingsPage';
 import { TriagePage } from './TriagePage';
 import { OperationsPage } from './OperationsPage';
+import { RunbooksPage } from './RunbooksPage';
 
 export interface PageDef {
   id: string;
@@ -24,5 +25,6 @@ export const pages: PageDef[] = [
   { id: 'audit-log', title: 'Audit log', icon: '🗂️', component: AuditLogPage },
   { id: 'triage', title: 'Triage', icon: '🩺', component: TriagePage },
   { id: 'operations', title: 'Operations', icon: '🛠️', component: OperationsPage },
+  { id: 'runbooks', title: 'Runbooks', icon: '📋', component: RunbooksPage },
   { id: 'settings', title: 'Settings', icon: '⚙️', component: SettingsPage },
 ];
