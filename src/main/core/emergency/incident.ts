@@ -23,7 +23,6 @@ import {
 } from '../../../shared/emergency';
 import { runOperation, unavailableOperations, type OperationsPort } from '../runbooks/operations-port';
 import type { RunbookStore } from '../runbooks/store';
-import type { Cache } from '../store/cache';
 import { protocolDef } from './protocols';
 import { runAssessment } from './assessment';
 
@@ -33,7 +32,8 @@ export interface EmergencyDeskOptions {
   operations?: OperationsPort;
   store?: RunbookStore | null;
   /** For the outbox when ops.roman_events cannot be written. */
-  cache?: Cache | null;
+  /** Where an event that cannot be written now is queued (the cache's outbox: the Cache or its worker client). */
+  cache?: { outbox: { enqueue(item: { topic: 'event'; idempotencyKey: string; payload: unknown }): unknown } } | null;
   host?: string | null;
 }
 

@@ -22,6 +22,8 @@ import { RunbookRunner } from './runner';
 import { RunbookScheduler } from './scheduler';
 import { validateSchedules } from './schedule';
 import { RunbookStore } from './store';
+import { Cache } from '../store/cache';
+import { createHash } from 'node:crypto';
 
 const KEY = 'runbooks';
 
@@ -129,7 +131,10 @@ export class RunbookService {
     {
       const url = typeof ws.spec.connection === 'string' ? ws.spec.connection : targetUrl(ws.spec.connection);
       const pool = openPool(url, { max: 2, lazy: true, connectionTimeoutMillis: 5000, statementTimeoutMs: 0, idleTimeoutMillis: 5000 });
-      const store = new RunbookStore(ws.cache);
+      // Reports and incidents are kept in a small local SQLite file of their own (the workspace's cache
+      // lives in its worker thread); ops.roman_events has every run and timeline entry as well.
+      const storeFile = join(this.opts.dataDir, 'runbooks', `${createHash('sha256').update(url).digest('hex').slice(0, 16)}.sqlite`);
+      const store = new RunbookStore(Cache.open(storeFile, { clock: this.opts.clock }));
       const operations = this.opts.operations ?? unavailableOperations;
       const runner = new RunbookRunner({
         pool: pool.pool,
