@@ -20,6 +20,8 @@ import type { Caller, CoreContext, Emit, Services } from './context';
 import { NoSecretVault, Settings } from './settings/settings';
 import { JsonFileBackend } from './settings/json-file-backend';
 import { Workspaces } from './workspace';
+import { LocalDecisionTrail } from './store/local-trail';
+import { cacheFileStem } from './store/paths';
 import type { DesktopNotifier } from './notify/in-app';
 import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../shared/monitoring';
 import type { PushEventName, PushEvents } from '../../shared/api';
@@ -105,10 +107,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const services: Services = { dataDir: options.dataDir, settings, workspaces };
   const registry = new HandlerRegistry();
+  const noWorkspaceTrail = new LocalDecisionTrail(join(options.dataDir, 'cache', `${cacheFileStem()}.sqlite`), clock);
 
   registerConstitutionHandlers(registry, {
     liveEntropy: () => (workspaces.open ? measureSystemEntropy(workspaces.open.db.pool, clock) : null),
-    record: (decision) => workspaces.open?.recordDecision(decision),
+    // Every decision lands in a local hash-chained trail: the open workspace's (and is delivered to
+    // its ops.roman_events), else the default cache of this data folder (no database is known).
+    record: (decision) => (workspaces.open ? workspaces.open.recordDecision(decision) : noWorkspaceTrail.record(decision)),
   });
   registerSettingsHandlers(registry, settings, workspaces);
   registerWorkspaceHandlers(registry, workspaces, settings);
@@ -155,6 +160,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     async close() {
       await workspaces.close();
+      noWorkspaceTrail.close();
     },
   };
 }

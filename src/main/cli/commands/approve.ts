@@ -46,7 +46,7 @@ export const command: CliCommand = {
       outcome = await withEntropy(choice, (entropy, meta) => {
         const o = requestAction({ text, systemEntropy: entropy }, { requested_by: requester(io.env), channel: 'cli', ...meta }, systemClock);
         return { value: o, decision: o.decision };
-      });
+      }, io.env);
     } catch (err) {
       if (err instanceof DomainError) {
         io.stderr(`roman approve: ${err.message}\n`);

@@ -13,6 +13,7 @@ import { systemClock } from '../../core/clock';
 import { evaluate, explainDecision, parseEntropyText } from '../../core/constitution';
 import { decideWithLiveEntropy } from '../../core/constitution/live-decision';
 import { EXIT, UsageError, type CliCommand, type CliIO } from '../io';
+import { decisionTrail } from '../decision-trail';
 
 export type EntropyChoice = { source: 'manual'; entropy: number } | { source: 'live'; url: string };
 
@@ -67,12 +68,25 @@ export function exitFor(decision: Decision): number {
 export async function withEntropy<T>(
   choice: EntropyChoice,
   decide: (entropy: number, meta: Pick<DecisionMeta, 'entropy_source' | 'entropy_reading'>) => { value: T; decision: Decision },
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ value: T; note: string | null }> {
-  if (choice.source === 'manual') return { value: decide(choice.entropy, { entropy_source: 'manual' }).value, note: null };
-  const live = await decideWithLiveEntropy(choice.url, systemClock, (reading) =>
-    decide(reading.entropy, { entropy_source: 'live', entropy_reading: reading }),
-  );
-  return { value: live.value, note: live.recorded ? 'Recorded in ops.roman_events.' : 'Already recorded in ops.roman_events.' };
+  // Every decision, on every path, lands in the local hash-chained trail first.
+  if (choice.source === 'manual') {
+    const trail = decisionTrail(env);
+    const { value, decision } = decide(choice.entropy, { entropy_source: 'manual' });
+    trail.record(decision);
+    return { value, note: `Recorded in the local audit trail (${trail.path})${trail.deliver ? '; the next sync delivers it to ops.roman_events' : ''}.` };
+  }
+  const trail = decisionTrail(env, choice.url);
+  const live = await decideWithLiveEntropy(choice.url, systemClock, (reading) => {
+    const out = decide(reading.entropy, { entropy_source: 'live', entropy_reading: reading });
+    trail.record(out.decision);
+    return out;
+  });
+  return {
+    value: live.value,
+    note: `${live.recorded ? 'Recorded in ops.roman_events.' : 'Already recorded in ops.roman_events.'} Recorded in the local audit trail (${trail.path}).`,
+  };
 }
 
 async function readInput(io: CliIO, file: string | undefined): Promise<{ text: string; name: string }> {
@@ -116,7 +130,7 @@ export const command: CliCommand = {
       outcome = await withEntropy(choice, (entropy, meta) => {
         const decision = evaluate(action, entropy, { requested_by: requester(io.env), channel: 'cli', ...meta }, systemClock);
         return { value: decision, decision };
-      });
+      }, io.env);
     } catch (err) {
       if (err instanceof DomainError && err.code === 'invalid_input') {
         io.stderr(`roman validate: ${err.message}\n`);

@@ -50,6 +50,8 @@ export interface WorkspaceDeps {
   /** Discord webhook URL (a secret), when configured. */
   discordWebhook?: string;
   monthlyAiBudgetUsd?: number;
+  /** Logs Stopped Arriving after this many minutes without a system_logs row (default 10). */
+  logsStoppedMinutes?: number;
   /** Sync cadence (default 30 s). */
   syncIntervalMs?: number;
   /** Cache retention (preferences; defaults 90 days, 2048 MiB). */
@@ -125,7 +127,10 @@ export class Workspace {
       emit: (e) => deps.emit('alerts.changed', e),
       desktop: deps.desktop,
       discord: deps.discordWebhook ? { url: deps.discordWebhook } : undefined,
-      config: deps.monthlyAiBudgetUsd ? { monthlyAiBudgetUsd: deps.monthlyAiBudgetUsd } : {},
+      config: {
+        ...(deps.monthlyAiBudgetUsd ? { monthlyAiBudgetUsd: deps.monthlyAiBudgetUsd } : {}),
+        ...(deps.logsStoppedMinutes ? { logsStoppedMinutes: deps.logsStoppedMinutes } : {}),
+      },
       sinks: [{ record: (t) => this.recordAlertTransition(t) }],
       // Silences and acknowledgements survive restarts and reopening, per watched database.
       stateStore: new CacheAlertStateStore(this.cache),

@@ -6,6 +6,7 @@ import { errorRateSpike } from './error-rate-spike';
 import { performanceDegradation } from './performance-degradation';
 import { securityBreach } from './security-breach';
 import { systemDown } from './system-down';
+import { logsStopped } from './logs-stopped';
 import { apiSuccessRate, databaseConnections, responseTime, unmeasurableThresholds } from './thresholds';
 
 export const manualAlertRules: readonly AlertRule[] = [
@@ -19,8 +20,12 @@ export const manualAlertRules: readonly AlertRule[] = [
 
 export const thresholdRules: readonly AlertRule[] = [responseTime, databaseConnections, apiSuccessRate];
 
-export const allAlertRules: readonly AlertRule[] = [...manualAlertRules, ...thresholdRules];
+/** Rules that make silence visible (no data is not health). */
+export const silenceRules: readonly AlertRule[] = [logsStopped];
+
+export const allAlertRules: readonly AlertRule[] = [...manualAlertRules, ...thresholdRules, ...silenceRules];
 
 export { unmeasurableThresholds };
 export { apiQuota, dataLossRisk, errorRateSpike, performanceDegradation, securityBreach, systemDown };
 export { apiSuccessRate, databaseConnections, responseTime };
+export { logsStopped };
