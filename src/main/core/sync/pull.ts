@@ -86,6 +86,8 @@ export interface TablePullResult {
   status: 'synced' | 'missing' | 'failed';
   /** Why the table was skipped or failed (redaction is the caller's job). */
   message: string | null;
+  /** A failure because the connection was lost or refused (whatever its wording: terminated, EPIPE, reset…). */
+  connectionLost?: boolean;
   rowsRead: number;
   inserted: number;
   /** Rows already cached (overlap and retries). */
@@ -223,6 +225,7 @@ async function pullTable(pool: pg.Pool, cache: Cache, src: SyncSource, opts: Pul
       }
       result.status = 'failed';
       result.message = err instanceof Error ? err.message : String(err);
+      result.connectionLost = isConnectionError(err);
       return result;
     }
   }
