@@ -21,7 +21,7 @@ import { forwardStoreChanges } from '../api/store';
 import { createAlerting } from '../alerts';
 import { entropyUpdate, measureSystemEntropy, recordHealthSnapshot } from '../monitoring';
 import { autoStartPlaybooks } from '../triage/auto';
-import type { AlertService } from '../alerts/service';
+import { alertTransitionKey, type AlertService } from '../alerts/service';
 import type { MonitorScheduler } from '../scheduler';
 import type { DesktopNotifier } from '../notify/in-app';
 import type { AlertTransition } from '../../../shared/alerts';
@@ -308,7 +308,8 @@ export class Workspace {
       source: 'roman-desktop',
       type: t.rule,
       message: `${t.rule} ${t.to}: ${t.summary}`,
-      metadata: t,
+      // The key of its ops.roman_events row: the sync skips that copy, so the transition is cached once.
+      metadata: { ...t, idempotency_key: alertTransitionKey(t) },
     });
   }
 
