@@ -72,7 +72,8 @@ export const test = base.extend<{ quiet: MonitoredWorld }, { seeded: SeededWorld
         { ROMAN_LOGS_STOPPED_MINUTES: '1440' },
       );
     },
-    { scope: 'worker', timeout: 90_000 },
+    // Seeding 30 days of data takes long on a busy machine: a generous limit, not a race.
+    { scope: 'worker', timeout: 240_000 },
   ],
   quiet: [
     // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern: none.

@@ -265,7 +265,13 @@ export class AlertService {
   private async writeEvents(transitions: AlertTransition[]): Promise<void> {
     for (const t of transitions) {
       const title = this.ruleByName.get(t.rule)?.title ?? t.rule;
-      await recordEvent(this.opts.db as pg.Pool, alertTransitionEvent(t, title));
+      try {
+        await recordEvent(this.opts.db as pg.Pool, alertTransitionEvent(t, title));
+      } catch (err) {
+        const e = err instanceof Error ? err : new Error(String(err));
+        Object.defineProperty(e, 'job', { value: 'ops.roman_events write', enumerable: false, configurable: true });
+        throw e;
+      }
     }
   }
 

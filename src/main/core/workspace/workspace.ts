@@ -10,7 +10,9 @@
 import { join } from 'node:path';
 import type { Clock } from '../clock';
 import type { Emit } from '../context';
-import { openPool, type RomanPool } from '../db/connection';
+import { isConnectionError, openPool, type RomanPool } from '../db/connection';
+import { jobOf } from '../scheduler';
+import { ProblemLog } from './problem-log';
 import { initDatabase } from '../db/migrations';
 import { Cache } from '../store/cache';
 import { CacheAlertStateStore } from '../store/alert-state';
@@ -83,7 +85,10 @@ export class Workspace {
   private readonly maintenance: CacheMaintenance;
   private closed = false;
   private readonly autoHandled = new Set<string>();
-  private state: Pick<WorkspaceStatus, 'offlineSince' | 'lastSyncedAt' | 'syncProgress' | 'initialized' | 'leader' | 'listen' | 'cacheIntegrity'> = {
+  private readonly problems: ProblemLog;
+  private state: Pick<WorkspaceStatus, 'offlineSince' | 'lastSyncedAt' | 'syncProgress' | 'initialized' | 'leader' | 'listen' | 'cacheIntegrity' | 'problem' | 'logFile'> = {
+    problem: null,
+    logFile: null,
     cacheIntegrity: null,
     offlineSince: null,
     lastSyncedAt: null,
@@ -97,6 +102,8 @@ export class Workspace {
     readonly spec: WorkspaceSpec,
     private readonly deps: WorkspaceDeps,
   ) {
+    this.problems = new ProblemLog(deps.dataDir);
+    this.state.logFile = this.problems.path;
     this.cache = Cache.open(join(deps.dataDir, 'cache', `${cacheFileStem(spec.cacheKey)}.sqlite`), { clock: deps.clock });
     const url = typeof spec.connection === 'string' ? spec.connection : targetUrl(spec.connection);
     this.db = openPool(url, { max: 1, lazy: true, connectionTimeoutMillis: 5000, statementTimeoutMs: 15_000, heartbeatMs: 15_000 });
@@ -149,7 +156,8 @@ export class Workspace {
         this.state.leader = leader;
         this.changed();
       },
-      onError: () => this.changed(),
+      // Never swallowed: a lost connection is "offline"; anything else is a visible, logged problem.
+      onError: (err) => this.reportProblem(jobOf(err) ?? 'alerts', err),
     });
     this.alerts = alerting.service;
     this.scheduler = alerting.scheduler;
@@ -204,6 +212,9 @@ export class Workspace {
       const failed = r.tables.find((t) => t.status === 'failed');
       const pushFailed = r.pushed?.failed ?? null;
       const error = failed ? `${failed.table}: ${failed.message ?? 'failed'}` : pushFailed ? `outbox item ${pushFailed.seq}: ${pushFailed.error}` : null;
+      if (failed && failed.connectionLost) this.markOffline();
+      else if (error) this.reportProblem('sync', new Error(error));
+      else this.clearProblem('sync');
       if (!failed) {
         this.state.lastSyncedAt = this.deps.clock.now().toISOString();
         this.state.offlineSince = null;
@@ -222,7 +233,7 @@ export class Workspace {
         error: error ? this.syncPool.redact(error) : null,
       };
     } catch (err) {
-      this.markOffline();
+      this.reportProblem('sync', err);
       return {
         ok: false,
         inserted: 0,
@@ -267,7 +278,10 @@ export class Workspace {
     this.cache.appendDecision(decision, { enqueue: true });
     // Deliver at once on the monitoring connection, even while a long pull holds the sync one.
     // The outbox drains one item at a time in order; what fails stays queued for the next sync.
-    void pushOutbox(this.db.pool, this.cache).catch(() => this.markOffline());
+    void pushOutbox(this.db.pool, this.cache).then(
+      (r) => (r.failed ? this.reportProblem('ops.roman_events write', new Error(`outbox item ${r.failed.seq}: ${r.failed.error}`)) : this.clearProblem('ops.roman_events write')),
+      (err: unknown) => this.reportProblem('ops.roman_events write', err),
+    );
   }
 
   async initDatabase() {
@@ -297,6 +311,7 @@ export class Workspace {
     const reading = await measureSystemEntropy(this.db.pool, this.deps.clock);
     this.deps.emit('monitoring.updated', { at: reading.measuredAt, entropy: entropyUpdate(reading) });
     if (this.state.leader && this.state.initialized) await recordHealthSnapshot(this.db.pool, reading, []);
+    this.clearProblem('entropy');
   }
 
   private recordAlertTransition(t: AlertTransition): void {
@@ -320,6 +335,31 @@ export class Workspace {
       this.changed();
     } catch {
       this.markOffline();
+    }
+  }
+
+  /**
+   * A background failure: a lost connection marks the workspace offline (and nothing else); any
+   * other failure is kept in the status with its message and written to the rotated log file.
+   */
+  private reportProblem(source: string, err: unknown): void {
+    if (this.closed) return;
+    if (isConnectionError(err)) {
+      this.markOffline();
+      this.changed();
+      return;
+    }
+    const message = this.db.redact(err instanceof Error ? err.message : String(err));
+    const at = this.deps.clock.now();
+    this.state.problem = { source, message, at: at.toISOString() };
+    this.problems.write(at, source, message);
+    this.changed();
+  }
+
+  private clearProblem(source: string): void {
+    if (this.state.problem?.source === source) {
+      this.state.problem = null;
+      this.changed();
     }
   }
 
