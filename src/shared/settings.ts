@@ -13,6 +13,8 @@ export const preferencesSchema = z
     thresholds: z.record(z.string().max(100), z.number().finite()).default({}),
     /** Per-connection threshold overrides, keyed by profile id. */
     connectionThresholds: z.record(z.string().max(100), z.record(z.string().max(100), z.number().finite())).default({}),
+    /** Logs Stopped Arriving alert: minutes without a system_logs row (where there used to be traffic). */
+    logsStoppedMinutes: z.number().int().min(1).max(1440).default(10),
     /** Desktop notifications for firing alerts. */
     desktopNotifications: z.boolean().default(true),
     /** Local cache retention. */

@@ -36,6 +36,14 @@ export interface WorkspaceStatus {
   listen: 'connecting' | 'listening' | 'reconnecting' | 'stopped' | null;
   /** Why opening failed. */
   openError: string | null;
+  /**
+   * The latest background failure that is not a lost connection (a sync that failed on a table, an
+   * entropy or snapshot write, an ops.roman_events write, a notifier): what failed, the message,
+   * when; cleared when that job next succeeds. Also written to `logFile` (rotated).
+   */
+  problem?: { source: string; message: string; at: string } | null;
+  /** Where background failures are logged (in the data folder). */
+  logFile?: string | null;
   /** The last scheduled integrity check of the local cache (null before the first). */
   cacheIntegrity: { ok: boolean; checkedAt: string; problems: string[] } | null;
   /**

@@ -3,7 +3,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initDatabase } from '../../src/main/core/db/migrations';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
-import { roman } from './run-roman';
+import { Cache } from '../../src/main/core/store/cache';
+import { defaultCachePath } from '../../src/main/core/store/paths';
+import { CLI_DATA_DIR, roman } from './run-roman';
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -64,5 +66,43 @@ describe('decisions against a live database', () => {
     expect(r.status).toBe(4);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/Cannot measure the system entropy/);
+  });
+});
+
+describe('every CLI decision lands in the local hash-chained trail', { timeout: 180_000 }, () => {
+  it('--db: the decision is in ops.roman_events and in the chained trail of that database\'s cache', async () => {
+    const r = roman(['approve', 'deploy to staging', '--db', db.url, '--dry-run', '--json']);
+    expect(r.stdout).not.toBe('');
+    const id = JSON.parse(r.stdout).decision_id as string;
+    expect(await eventFor(id)).toHaveLength(1);
+    const cache = Cache.open(defaultCachePath(db.url, { ROMAN_DATA_DIR: CLI_DATA_DIR }), { create: false });
+    try {
+      const chained = cache.db.prepare(`SELECT r.type FROM audit_chain a JOIN records r ON r.id = a.record_id WHERE a.entry_key = ?`).all(`decision:${id}`) as { type: string }[];
+      expect(chained).toHaveLength(1);
+      expect(['approval', 'rejection']).toContain(chained[0].type);
+      expect(cache.verifyAuditChain().valid).toBe(true);
+    } finally {
+      cache.close();
+    }
+  });
+
+  it('--entropy: validate and approve are recorded in the local trail (the default cache) and say where', () => {
+    const action = { method_type: 'gradual', entropy_increase: 0.01, risk_to_life: 0, description: 'Rotate logs' };
+    const v = roman(['validate', '--entropy', '0.042', '--json'], JSON.stringify(action));
+    expect(v.status).toBe(0);
+    const a = roman(['approve', 'delete production database', '--entropy', '0.042', '--dry-run']);
+    expect(a.status).toBe(1);
+    expect(a.stdout).toContain(`Recorded in the local audit trail (${defaultCachePath(undefined, { ROMAN_DATA_DIR: CLI_DATA_DIR })}).`);
+    const cache = Cache.open(defaultCachePath(undefined, { ROMAN_DATA_DIR: CLI_DATA_DIR }), { create: false });
+    try {
+      const keys = (cache.db.prepare(`SELECT entry_key FROM audit_chain`).all() as { entry_key: string }[]).map((r) => r.entry_key);
+      expect(keys).toContain(`decision:${JSON.parse(v.stdout).decision_id as string}`);
+      expect(keys.length).toBeGreaterThanOrEqual(2);
+      // No database is known: nothing is queued for delivery.
+      expect(cache.outbox.pendingCount()).toBe(0);
+      expect(cache.verifyAuditChain().valid).toBe(true);
+    } finally {
+      cache.close();
+    }
   });
 });

@@ -67,9 +67,13 @@ export const test = base.extend<{ quiet: MonitoredWorld }, { seeded: SeededWorld
           }
         },
         (world) => use({ ...world, facts: data.facts, generatedAt: data.now }),
+        // The seeded data is a snapshot: its logs "stop" at generation time. This worker-long fixture
+        // must not see Logs Stopped Arriving fire midway through the run (tested on its own elsewhere).
+        { ROMAN_LOGS_STOPPED_MINUTES: '1440' },
       );
     },
-    { scope: 'worker', timeout: 90_000 },
+    // Seeding 30 days of data takes long on a busy machine: a generous limit, not a race.
+    { scope: 'worker', timeout: 240_000 },
   ],
   quiet: [
     // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern: none.

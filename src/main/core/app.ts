@@ -29,6 +29,8 @@ import type { Caller, CoreContext, Emit, Services } from './context';
 import { NoSecretVault, Settings } from './settings/settings';
 import { JsonFileBackend } from './settings/json-file-backend';
 import { Workspaces } from './workspace';
+import { LocalDecisionTrail } from './store/local-trail';
+import { cacheFileStem } from './store/paths';
 import type { DesktopNotifier } from './notify/in-app';
 import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../shared/monitoring';
 import type { PushEventName, PushEvents } from '../../shared/api';
@@ -122,6 +124,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const services: Services = { dataDir: options.dataDir, settings, workspaces };
   const registry = new HandlerRegistry();
+  const noWorkspaceTrail = new LocalDecisionTrail(join(options.dataDir, 'cache', `${cacheFileStem()}.sqlite`), clock);
 
   const decisions = new RecentDecisions();
   registerConstitutionHandlers(registry, {
@@ -129,9 +132,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       workspaces.open
         ? measureDecisionEntropy(workspaces.open.db.pool, clock, { engineAlerts: () => engineFiringCriticalAlerts(workspaces.open?.alerts) })
         : null,
+    // Every decision lands in a local hash-chained trail: the open workspace's (and is delivered to
+    // its ops.roman_events), else the default cache of this data folder (no database is known).
     record: (decision) => {
       decisions.remember(decision);
-      workspaces.open?.recordDecision(decision);
+      return workspaces.open ? workspaces.open.recordDecision(decision) : noWorkspaceTrail.record(decision);
     },
   });
   registerSettingsHandlers(registry, settings, workspaces);
@@ -213,6 +218,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await discordBot.close();
       await runbooks.close();
       await workspaces.close();
+      noWorkspaceTrail.close();
     },
   };
 }

@@ -34,6 +34,8 @@ export interface MonitoringUpdatedEvent {
   at: string;
   /** Present after a checks run. */
   summary?: Record<HealthStatus, number>;
+  /** 'overview': the reading of a dashboard overview (the dashboard does not reload on its own echo). */
+  origin?: 'overview';
   /** Present after an entropy measurement. */
   entropy?: {
     value: number;

@@ -23,7 +23,7 @@ beforeEach(async () => {
   await resetData(t.pool);
 });
 
-async function evaluate(rule: string, config: { monthlyAiBudgetUsd?: number } = {}): Promise<RuleEvaluation[]> {
+async function evaluate(rule: string, config: { monthlyAiBudgetUsd?: number; logsStoppedMinutes?: number } = {}): Promise<RuleEvaluation[]> {
   const clock = new ManualClock(AT);
   const service = new AlertService({ db: t.pool, clock, notifiers: new NotifierRegistry(clock), recordEvents: false, config });
   const outcome = await service.evaluate([rule]);
@@ -208,6 +208,35 @@ describe('api_quota: 80 % of the monthly AI budget', () => {
     await spend(85, secondsBefore(AT, 60));
     const [r] = await evaluate('api_quota', { monthlyAiBudgetUsd: 100 });
     expect(r).toMatchObject({ state: 'firing' });
+  });
+});
+
+describe('logs_stopped: no system_logs rows for N minutes where there used to be traffic (absent())', () => {
+  const info = (secondsAgo: number): LogRow => ({ at: secondsBefore(AT, secondsAgo), severity: 'info' });
+
+  it('fires (critical) when the last log is 11 minutes old and logs used to arrive', async () => {
+    await insertLogs(t.pool, [info(11 * 60), info(20 * 60), info(3600)]);
+    const [r] = await evaluate('logs_stopped');
+    expect(r).toMatchObject({ rule: 'logs_stopped', state: 'firing', severity: 'critical', value: 11 });
+    expect(r!.summary).toMatch(/^no logs for 11 min \(last at 2026-03-10T11:49:00.000Z; threshold 10 min\)/);
+  });
+
+  it('stays inactive while a row arrived within the last 10 minutes', async () => {
+    await insertLogs(t.pool, [info(9 * 60 + 59), info(3600)]);
+    const [r] = await evaluate('logs_stopped');
+    expect(r).toMatchObject({ state: 'inactive' });
+  });
+
+  it('a database that never had traffic has nothing to miss: inactive, and says "no data"', async () => {
+    const [r] = await evaluate('logs_stopped');
+    expect(r).toMatchObject({ state: 'inactive', value: null });
+    expect(r!.summary).toMatch(/^no data: no logs/);
+  });
+
+  it('uses the configured number of minutes', async () => {
+    await insertLogs(t.pool, [info(11 * 60), info(3600)]);
+    expect((await evaluate('logs_stopped', { logsStoppedMinutes: 15 }))[0]).toMatchObject({ state: 'inactive' });
+    expect((await evaluate('logs_stopped', { logsStoppedMinutes: 5 }))[0]).toMatchObject({ state: 'firing' });
   });
 });
 

@@ -109,6 +109,28 @@ describe('a watched database', () => {
   });
 });
 
+describe('one record per alert transition', () => {
+  it('the leader caches its System Down firing once: its local record, not also the synced ops.roman_events copy', async () => {
+    // The leader wrote the transition to ops.roman_events (keyed alert:<fingerprint>:firing:<startsAt>)…
+    const key = await until('the transition in ops.roman_events', async () => {
+      const r = await admin.query<{ idempotency_key: string }>(
+        `SELECT idempotency_key FROM ops.roman_events WHERE event_type = 'alert' AND metadata->>'rule' = 'system_down' AND metadata->>'to' = 'firing'`,
+      );
+      return r.rows[0]?.idempotency_key;
+    });
+    // …and the sync has read past that row.
+    // A sync that started after the row was committed (a running one is shared, so ask twice).
+    await call('workspace.syncNow', {});
+    expect(((await call('workspace.syncNow', {})) as { ok: boolean }).ok).toBe(true);
+    const cache = core.workspaces.open!.cache;
+    const copies = cache.db
+      .prepare(`SELECT origin FROM records WHERE kind = 'alert' AND json_extract(metadata, '$.rule') = 'system_down' AND json_extract(metadata, '$.to') = 'firing'`)
+      .all() as { origin: string }[];
+    expect(copies).toEqual([{ origin: 'local' }]);
+    expect(cache.hasLocalAlert(key)).toBe(true);
+  });
+});
+
 describe('a database that stops answering', () => {
   it('keeps the cache searchable and says since when it is offline', async () => {
     // Make the database refuse new connections and cut the app's connections off.

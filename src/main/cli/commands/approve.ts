@@ -60,7 +60,7 @@ export const command: CliCommand = {
           systemClock,
         );
         return { value: o, decision: o.decision };
-      });
+      }, io.env);
       if (!values['dry-run'] && choice.source === 'live') {
         execution = await prepareFromCli(choice.url, outcome.value, text, requester(io.env), ttlSeconds, io.env);
       }

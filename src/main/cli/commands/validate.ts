@@ -14,6 +14,7 @@ import { evaluate, explainDecision, parseEntropyText } from '../../core/constitu
 import { chooseDecisionEntropy, type EntropyChoiceResult } from '../../core/constitution/decision-entropy';
 import { decideWithLiveEntropy } from '../../core/constitution/live-decision';
 import { EXIT, UsageError, type CliCommand, type CliIO } from '../io';
+import { decisionTrail } from '../decision-trail';
 
 export type EntropyChoice = { source: 'manual'; entropy: number } | { source: 'live'; url: string; hand?: number };
 
@@ -73,16 +74,27 @@ export function exitFor(decision: Decision): number {
 export async function withEntropy<T>(
   choice: EntropyChoice,
   decide: (entropy: number, meta: EntropyChoiceResult['meta']) => { value: T; decision: Decision },
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ value: T; note: string | null }> {
+  // Every decision, on every path, lands in the local hash-chained trail first.
   if (choice.source === 'manual') {
+    const trail = decisionTrail(env);
     const c = chooseDecisionEntropy(choice.entropy, undefined);
-    return { value: decide(c.systemEntropy, c.meta).value, note: null };
+    const { value, decision } = decide(c.systemEntropy, c.meta);
+    trail.record(decision);
+    return { value, note: `Recorded in the local audit trail (${trail.path})${trail.deliver ? '; the next sync delivers it to ops.roman_events' : ''}.` };
   }
+  const trail = decisionTrail(env, choice.url);
   const live = await decideWithLiveEntropy(choice.url, systemClock, (reading) => {
     const c = chooseDecisionEntropy(choice.hand, reading);
-    return decide(c.systemEntropy, c.meta);
+    const out = decide(c.systemEntropy, c.meta);
+    trail.record(out.decision);
+    return out;
   });
-  return { value: live.value, note: live.recorded ? 'Recorded in ops.roman_events.' : 'Already recorded in ops.roman_events.' };
+  return {
+    value: live.value,
+    note: `${live.recorded ? 'Recorded in ops.roman_events.' : 'Already recorded in ops.roman_events.'} Recorded in the local audit trail (${trail.path}).`,
+  };
 }
 
 async function readInput(io: CliIO, file: string | undefined): Promise<{ text: string; name: string }> {
@@ -126,7 +138,7 @@ export const command: CliCommand = {
       outcome = await withEntropy(choice, (entropy, meta) => {
         const decision = evaluate(action, entropy, { requested_by: requester(io.env), channel: 'cli', ...meta }, systemClock);
         return { value: decision, decision };
-      });
+      }, io.env);
     } catch (err) {
       if (err instanceof DomainError && err.code === 'invalid_input') {
         io.stderr(`roman validate: ${err.message}\n`);

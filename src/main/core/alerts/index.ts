@@ -64,7 +64,12 @@ export function createAlerting(opts: AlertingOptions): Alerting {
   if (opts.discord) notifiers.register('discord', new DiscordWebhookProvider(), opts.discord, isLeader);
   const redact = (err: Error) => {
     const msg = opts.db.redact(err.message);
-    return msg === err.message ? err : Object.assign(new Error(msg), { name: err.name });
+    if (msg === err.message) return err;
+    // Keep what classifies the error (its code) and where it came from (the job), minus the secret.
+    const copy = Object.assign(new Error(msg), { name: err.name, code: (err as { code?: string }).code });
+    const job = (err as { job?: string }).job;
+    if (job) Object.defineProperty(copy, 'job', { value: job, enumerable: false });
+    return copy;
   };
   const onError = opts.onError ? (err: Error) => opts.onError!(redact(err)) : undefined;
   const service = new AlertService({

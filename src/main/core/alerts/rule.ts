@@ -18,9 +18,11 @@ export interface AlertConfig {
   monthlyAiBudgetUsd: number;
   /** Minimum API requests in the window before the API success rate is judged. */
   apiSuccessMinRequests: number;
+  /** Logs Stopped Arriving: minutes without a system_logs row (where there used to be traffic) before it fires. */
+  logsStoppedMinutes: number;
 }
 
-export const defaultAlertConfig: AlertConfig = { monthlyAiBudgetUsd: 500, apiSuccessMinRequests: 20 };
+export const defaultAlertConfig: AlertConfig = { monthlyAiBudgetUsd: 500, apiSuccessMinRequests: 20, logsStoppedMinutes: 10 };
 
 export interface RuleContext {
   /** Evaluation time (the injected clock); windows are (at - window, at]. */

@@ -55,6 +55,11 @@ export interface EvaluationOutcome {
   errors: { rule: string; error: string }[];
 }
 
+/** The one identity of a transition: ops.roman_events.idempotency_key and the local record's metadata key. */
+export function alertTransitionKey(t: Pick<AlertTransition, 'fingerprint' | 'to' | 'startsAt'>): string {
+  return `alert:${t.fingerprint}:${t.to}:${t.startsAt}`;
+}
+
 /** ops.roman_events row of a transition; the key makes a second app's (or a retry's) write a no-op. */
 export function alertTransitionEvent(t: AlertTransition, title: string): RomanEventInput {
   const verb = t.to === 'firing' ? 'firing' : t.to === 'resolved' ? 'resolved' : t.to === 'pending' ? 'pending' : 'cleared before firing';
@@ -64,7 +69,7 @@ export function alertTransitionEvent(t: AlertTransition, title: string): RomanEv
     severity: t.to === 'firing' ? t.severity : 'info',
     message: `${icon}${title} ${verb}: ${t.summary}`,
     metadata: { ...t, title },
-    idempotency_key: `alert:${t.fingerprint}:${t.to}:${t.startsAt}`,
+    idempotency_key: alertTransitionKey(t),
   };
 }
 
@@ -260,7 +265,13 @@ export class AlertService {
   private async writeEvents(transitions: AlertTransition[]): Promise<void> {
     for (const t of transitions) {
       const title = this.ruleByName.get(t.rule)?.title ?? t.rule;
-      await recordEvent(this.opts.db as pg.Pool, alertTransitionEvent(t, title));
+      try {
+        await recordEvent(this.opts.db as pg.Pool, alertTransitionEvent(t, title));
+      } catch (err) {
+        const e = err instanceof Error ? err : new Error(String(err));
+        Object.defineProperty(e, 'job', { value: 'ops.roman_events write', enumerable: false, configurable: true });
+        throw e;
+      }
     }
   }
 

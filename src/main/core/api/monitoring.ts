@@ -59,7 +59,7 @@ export function registerMonitoringHandlers(registry: HandlerRegistry, deps: Moni
     // One reading per moment: the header shows the reading the dashboard gauge shows.
     if (overview.health.status === 'ok' && overview.health.data.entropy) {
       const reading = overview.health.data.entropy;
-      ctx.emit('monitoring.updated', { at: reading.measuredAt, entropy: entropyUpdate(reading) });
+      ctx.emit('monitoring.updated', { at: reading.measuredAt, origin: 'overview', entropy: entropyUpdate(reading) });
     }
     return overview;
   });

@@ -92,7 +92,7 @@ export function isConnectionError(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
   if (e.code && CONNECTION_ERROR_CODES.has(e.code)) return true;
   const m = e.message ?? '';
-  return /Connection terminated|connection timeout|timeout expired|Client has encountered a connection error|not queryable|ECONNREFUSED|ECONNRESET|socket hang up/i.test(
+  return /Connection terminated|connection timeout|timeout expired|Client has encountered a connection error|not queryable|ECONNREFUSED|ECONNRESET|EPIPE|terminating connection|socket hang up/i.test(
     m,
   );
 }

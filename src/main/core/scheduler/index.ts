@@ -172,7 +172,7 @@ export class MonitorScheduler {
     try {
       await this.opts.service.evaluate();
     } catch (err) {
-      this.opts.onError?.(err as Error);
+      this.opts.onError?.(withJob(err, 'alert rules'));
     }
   }
 
@@ -214,7 +214,7 @@ export class MonitorScheduler {
           if (job.run) await job.run();
           else await this.opts.service.evaluate(job.rules);
         } catch (err) {
-          this.opts.onError?.(err as Error);
+          this.opts.onError?.(withJob(err, job.name));
         }
         job.lastRunAt = Date.now();
         job.lastDurationMs = performance.now() - t0;
@@ -241,6 +241,18 @@ export class MonitorScheduler {
       })();
     }, this.opts.tickMs ?? 5_000);
   }
+}
+
+/** The job an error came from (set by the scheduler on what a job throws), for the workspace status. */
+export function jobOf(err: unknown): string | undefined {
+  const j = (err as { job?: unknown } | null)?.job;
+  return typeof j === 'string' ? j : undefined;
+}
+
+function withJob(err: unknown, job: string): Error {
+  const e = err instanceof Error ? err : new Error(String(err));
+  if (jobOf(e) === undefined) Object.defineProperty(e, 'job', { value: job, enumerable: false, configurable: true });
+  return e;
 }
 
 export { SignalLink, parseSignal, advisoryKey, ALERT_LEADER_LOCK, SIGNALS_CHANNEL } from './signals';

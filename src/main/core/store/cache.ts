@@ -410,6 +410,18 @@ export class Cache {
     return row !== undefined && (type === undefined || row.type === type);
   }
 
+  /**
+   * Does this cache hold, as its own local record, the alert transition with this key (the
+   * ops.roman_events idempotency_key `alert:<fingerprint>:<to>:<startsAt>`)? The sync then skips
+   * the server copy, so each transition is cached once.
+   */
+  hasLocalAlert(key: string): boolean {
+    return (
+      this.stmt(`SELECT 1 AS x FROM records WHERE kind = 'alert' AND origin = 'local' AND json_extract(metadata, '$.idempotency_key') = ? LIMIT 1`).get(key) !==
+      undefined
+    );
+  }
+
   verifyAuditChain(): AuditVerification {
     return this.audit.verify();
   }

@@ -86,6 +86,8 @@ export interface TablePullResult {
   status: 'synced' | 'missing' | 'failed';
   /** Why the table was skipped or failed (redaction is the caller's job). */
   message: string | null;
+  /** A failure because the connection was lost or refused (whatever its wording: terminated, EPIPE, reset…). */
+  connectionLost?: boolean;
   rowsRead: number;
   inserted: number;
   /** Rows already cached (overlap and retries). */
@@ -145,15 +147,16 @@ type Row = [id: string, ts: string, tsMs: number, severity: string | null, sourc
  */
 function withoutLocalDecisions(
   cache: Cache,
-  decisionIdOf: NonNullable<SyncSource['decisionIdOf']>,
+  src: SyncSource,
   rows: readonly Row[],
   records: readonly NewRecord[],
 ): { records: NewRecord[]; rowIndex: number[]; skipped: number } | null {
   let keep: number[] | null = null;
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
-    const decisionId = decisionIdOf(r[5], r[7]);
-    const local = decisionId !== null && cache.hasLocalDecision(decisionId, r[5]);
+    const decisionId = src.decisionIdOf ? src.decisionIdOf(r[5], r[7]) : null;
+    const alertKey = decisionId === null && src.alertKeyOf ? src.alertKeyOf(r[5], r[7]) : null;
+    const local = (decisionId !== null && cache.hasLocalDecision(decisionId, r[5])) || (alertKey !== null && cache.hasLocalAlert(alertKey));
     if (local) keep ??= Array.from({ length: i }, (_, j) => j);
     else keep?.push(i);
   }
@@ -223,6 +226,7 @@ async function pullTable(pool: pg.Pool, cache: Cache, src: SyncSource, opts: Pul
       }
       result.status = 'failed';
       result.message = err instanceof Error ? err.message : String(err);
+      result.connectionLost = isConnectionError(err);
       return result;
     }
   }
@@ -343,7 +347,7 @@ async function pullPass(
       const next: SyncCursor = { v: CURSOR_VERSION, hw, horizon };
       const written = cache.transaction(() => {
         // Checked inside the write transaction, so it sees every local decision committed before.
-        const kept = src.decisionIdOf ? withoutLocalDecisions(cache, src.decisionIdOf, rows, records) : null;
+        const kept = src.decisionIdOf || src.alertKeyOf ? withoutLocalDecisions(cache, src, rows, records) : null;
         const res = cache.insertRecords(kept ? kept.records : records, { skipInvalid: true });
         cache.setSyncCursor(src.remoteTable, JSON.stringify(next));
         if (!kept) return res;

@@ -35,6 +35,12 @@ export interface SyncSource {
    * without it pay nothing per row.
    */
   decisionIdOf?: (type: string | null, metadata: string) => string | null;
+  /**
+   * Optional: the key of an alert transition row (its idempotency_key) — the pull skips the row when
+   * this cache already recorded that transition locally (the leader's own record), so each
+   * transition is cached once.
+   */
+  alertKeyOf?: (type: string | null, metadata: string) => string | null;
 }
 
 export const SYSTEM_LOGS_SOURCE: SyncSource = {
@@ -72,7 +78,21 @@ export const ROMAN_EVENTS_SOURCE: SyncSource = {
     return 'event';
   },
   decisionIdOf: (type, metadata) => (type === 'approval' || type === 'rejection' ? decisionIdOfEvent(metadata) : null),
+  alertKeyOf: (type, metadata) => (type === 'alert' ? alertKeyOfEvent(metadata) : null),
 };
+
+/** The idempotency_key of an alert transition row (`alert:…`), else null. */
+export function alertKeyOfEvent(metadata: string): string | null {
+  let md: unknown;
+  try {
+    md = JSON.parse(metadata);
+  } catch {
+    return null;
+  }
+  if (!md || typeof md !== 'object' || Array.isArray(md)) return null;
+  const key = (md as Record<string, unknown>).idempotency_key;
+  return typeof key === 'string' && key.startsWith('alert:') ? key : null;
+}
 
 /**
  * The decision an ops.roman_events row records: metadata.decision_id (db/events.ts writes the whole

@@ -117,6 +117,7 @@ export class Workspaces {
         desktop: prefs.desktopNotifications ? this.deps.desktop : undefined,
         discordWebhook: this.deps.settings.getSecret(DISCORD_WEBHOOK_SECRET) ?? discordWebhookFromEnv(env),
         monthlyAiBudgetUsd: prefs.monthlyAiBudgetUsd,
+        logsStoppedMinutes: logsStoppedMinutes(env, prefs.logsStoppedMinutes),
         retentionDays: prefs.retentionDays,
         retentionMaxMb: prefs.retentionMaxMb,
         syncIntervalMs: this.deps.syncIntervalMs,
@@ -151,4 +152,14 @@ export class Workspaces {
     await this.sample?.stop().catch(() => undefined);
     this.sample = null;
   }
+}
+
+/**
+ * Minutes without logs before "Logs Stopped Arriving" fires: ROMAN_LOGS_STOPPED_MINUTES (a whole
+ * number 1..1440) overrides the preference; anything else in it is ignored.
+ */
+export function logsStoppedMinutes(env: NodeJS.ProcessEnv, preference: number | undefined): number | undefined {
+  const raw = env.ROMAN_LOGS_STOPPED_MINUTES;
+  const n = raw !== undefined && /^\d{1,4}$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  return Number.isInteger(n) && n >= 1 && n <= 1440 ? n : preference;
 }

@@ -12,7 +12,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Emit } from '../context';
-import { openPool, type RomanPool } from '../db/connection';
+import { isConnectionError, openPool, type RomanPool } from '../db/connection';
+import { jobOf } from '../scheduler';
+import { ProblemLog } from './problem-log';
 import { initDatabase } from '../db/migrations';
 import { CacheClient, type RemoteCache } from '../store/cache-client';
 import { cacheFileStem } from '../store/paths';
@@ -21,7 +23,7 @@ import { forwardStoreChanges } from '../api/store';
 import { createAlerting } from '../alerts';
 import { entropyUpdate, measureSystemEntropy, recordHealthSnapshot } from '../monitoring';
 import { autoStartPlaybooks } from '../triage/auto';
-import type { AlertService } from '../alerts/service';
+import { alertTransitionKey, type AlertService } from '../alerts/service';
 import type { MonitorScheduler } from '../scheduler';
 import type { DesktopNotifier } from '../notify/in-app';
 import type { AlertTransition } from '../../../shared/alerts';
@@ -50,6 +52,8 @@ export interface WorkspaceDeps {
   /** Discord webhook URL (a secret), when configured. */
   discordWebhook?: string;
   monthlyAiBudgetUsd?: number;
+  /** Logs Stopped Arriving after this many minutes without a system_logs row (default 10). */
+  logsStoppedMinutes?: number;
   /** Sync cadence (default 30 s). */
   syncIntervalMs?: number;
   /** Cache retention (preferences; defaults 90 days, 2048 MiB). */
@@ -85,7 +89,10 @@ export class Workspace {
   private closed = false;
   private readonly autoHandled = new Set<string>();
   private cacheError: string | null = null;
-  private state: Pick<WorkspaceStatus, 'offlineSince' | 'lastSyncedAt' | 'syncProgress' | 'initialized' | 'leader' | 'listen' | 'cacheIntegrity'> = {
+  private readonly problems: ProblemLog;
+  private state: Pick<WorkspaceStatus, 'offlineSince' | 'lastSyncedAt' | 'syncProgress' | 'initialized' | 'leader' | 'listen' | 'cacheIntegrity' | 'problem' | 'logFile'> = {
+    problem: null,
+    logFile: null,
     cacheIntegrity: null,
     offlineSince: null,
     lastSyncedAt: null,
@@ -99,6 +106,8 @@ export class Workspace {
     readonly spec: WorkspaceSpec,
     private readonly deps: WorkspaceDeps,
   ) {
+    this.problems = new ProblemLog(deps.dataDir);
+    this.state.logFile = this.problems.path;
     this.cache = CacheClient.open(join(deps.dataDir, 'cache', `${cacheFileStem(spec.cacheKey)}.sqlite`), { clock: deps.clock });
     // A restarted (or failed) cache worker shows in the status; the client has already restarted it.
     this.cache.onWorkerStatus(() => this.changed());
@@ -136,7 +145,10 @@ export class Workspace {
       emit: (e) => deps.emit('alerts.changed', e),
       desktop: deps.desktop,
       discord: deps.discordWebhook ? { url: deps.discordWebhook } : undefined,
-      config: deps.monthlyAiBudgetUsd ? { monthlyAiBudgetUsd: deps.monthlyAiBudgetUsd } : {},
+      config: {
+        ...(deps.monthlyAiBudgetUsd ? { monthlyAiBudgetUsd: deps.monthlyAiBudgetUsd } : {}),
+        ...(deps.logsStoppedMinutes ? { logsStoppedMinutes: deps.logsStoppedMinutes } : {}),
+      },
       sinks: [{ record: (t) => this.recordAlertTransition(t) }],
       // Silences and acknowledgements survive restarts and reopening, per watched database.
       stateStore: this.cache.alertState,
@@ -155,7 +167,8 @@ export class Workspace {
         this.state.leader = leader;
         this.changed();
       },
-      onError: () => this.changed(),
+      // Never swallowed: a lost connection is "offline"; anything else is a visible, logged problem.
+      onError: (err) => this.reportProblem(jobOf(err) ?? 'alerts', err),
     });
     this.alerts = alerting.service;
     this.scheduler = alerting.scheduler;
@@ -228,6 +241,9 @@ export class Workspace {
       const failed = r.tables.find((t) => t.status === 'failed');
       const pushFailed = r.pushed?.failed ?? null;
       const error = failed ? `${failed.table}: ${failed.message ?? 'failed'}` : pushFailed ? `outbox item ${pushFailed.seq}: ${pushFailed.error}` : null;
+      if (failed && failed.connectionLost) this.markOffline();
+      else if (error) this.reportProblem('sync', new Error(error));
+      else this.clearProblem('sync');
       if (!failed) {
         this.state.lastSyncedAt = this.deps.clock.now().toISOString();
         this.state.offlineSince = null;
@@ -246,7 +262,7 @@ export class Workspace {
         error: error ? this.db.redact(error) : null,
       };
     } catch (err) {
-      this.markOffline();
+      this.reportProblem('sync', err);
       return {
         ok: false,
         inserted: 0,
@@ -307,12 +323,12 @@ export class Workspace {
   recordDecision(decision: Decision): Promise<void> {
     // The worker appends (durably) and then delivers at once on its own push connection, even while
     // a long pull holds the sync one. The outbox drains one item at a time in order; what fails stays
-    // queued for the next sync. A decision that could not be recorded shows in the status.
+    // queued for the next sync (and shows in the status). A decision that could not be recorded shows too.
     return this.cache.appendDecision(decision, { enqueue: true }).then(
       () =>
         void this.cache.sync.push(this.url).then(
-          (r) => (r.failed ? this.markOffline() : undefined),
-          () => this.markOffline(),
+          (r) => (r.failed ? this.reportProblem('ops.roman_events write', new Error(`outbox item ${r.failed.seq}: ${r.failed.error}`)) : this.clearProblem('ops.roman_events write')),
+          (err: unknown) => this.reportProblem('ops.roman_events write', err),
         ),
       (err: unknown) => this.cacheFailed(err, `decision ${decision.decision_id} not recorded`),
     );
@@ -345,6 +361,7 @@ export class Workspace {
     const reading = await measureSystemEntropy(this.db.pool, this.deps.clock);
     this.deps.emit('monitoring.updated', { at: reading.measuredAt, entropy: entropyUpdate(reading) });
     if (this.state.leader && this.state.initialized) await recordHealthSnapshot(this.db.pool, reading, []);
+    this.clearProblem('entropy');
   }
 
   private recordAlertTransition(t: AlertTransition): void {
@@ -357,7 +374,8 @@ export class Workspace {
         source: 'roman-desktop',
         type: t.rule,
         message: `${t.rule} ${t.to}: ${t.summary}`,
-        metadata: t,
+        // The key of its ops.roman_events row: the sync skips that copy, so the transition is cached once.
+        metadata: { ...t, idempotency_key: alertTransitionKey(t) },
       })
       .catch((err: unknown) => this.cacheFailed(err, `alert ${t.rule} ${t.to} not recorded`));
   }
@@ -375,6 +393,31 @@ export class Workspace {
   private cacheFailed(err: unknown, what = 'local cache'): void {
     this.cacheError = `${what}: ${err instanceof Error ? err.message : String(err)}`;
     this.changed();
+  }
+
+  /**
+   * A background failure: a lost connection marks the workspace offline (and nothing else); any
+   * other failure is kept in the status with its message and written to the rotated log file.
+   */
+  private reportProblem(source: string, err: unknown): void {
+    if (this.closed) return;
+    if (isConnectionError(err)) {
+      this.markOffline();
+      this.changed();
+      return;
+    }
+    const message = this.db.redact(err instanceof Error ? err.message : String(err));
+    const at = this.deps.clock.now();
+    this.state.problem = { source, message, at: at.toISOString() };
+    this.problems.write(at, source, message);
+    this.changed();
+  }
+
+  private clearProblem(source: string): void {
+    if (this.state.problem?.source === source) {
+      this.state.problem = null;
+      this.changed();
+    }
   }
 
   private markOffline(): void {

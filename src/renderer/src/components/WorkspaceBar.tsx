@@ -147,6 +147,11 @@ export function WorkspaceBar() {
       </span>
       {ws.initialized === false ? <span className="pill warning">R.O.M.A.N. tables not installed</span> : null}
       {ws.kind !== 'sample' ? <InstallTables key={ws.id ?? ''} needed={ws.initialized === false} /> : null}
+      {ws.problem ? (
+        <span className="pill critical" data-testid="workspace-problem" title={`${ws.problem.message}${ws.logFile ? `\nLogged in ${ws.logFile}` : ''}`}>
+          {ws.problem.source} failed: {ws.problem.message.length > 120 ? `${ws.problem.message.slice(0, 119)}…` : ws.problem.message}
+        </span>
+      ) : null}
       {ws.cacheIntegrity && !ws.cacheIntegrity.ok ? (
         <span className="pill critical" title={ws.cacheIntegrity.problems.join('\n')}>
           Local cache damaged (checked {new Date(ws.cacheIntegrity.checkedAt).toLocaleString()})

@@ -141,7 +141,9 @@ export function ApprovalsPage() {
                 live ? (
                   <span className="muted" data-testid="live-entropy">
                     {' '}
-                    — now {formatPercent(live.entropy)} ({live.stable ? 'STABLE' : 'UNSTABLE'}); measured again when you submit
+                    {live.data === 'no_data'
+                      ? `— now no data (nothing logged and no request in the last ${live.window.minutes} min: no instability measured, recorded as "no data"); measured again when you submit`
+                      : `— now ${formatPercent(live.entropy)} (${live.stable ? 'STABLE' : 'UNSTABLE'}, last ${live.window.minutes} min); measured again when you submit`}
                   </span>
                 ) : liveError ? (
                   <span className="muted"> — {liveError}</span>

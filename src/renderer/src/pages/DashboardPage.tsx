@@ -833,6 +833,8 @@ function SecurityCard({ panel, loading, alerts }: { panel: Panel<SecurityPanel> 
 
 // ---------------------------------------------------------------------------------------------
 
+const isOverviewEcho = (payload: unknown) => (payload as { origin?: string } | null)?.origin === 'overview';
+
 export function DashboardPage() {
   const loadOverview = useCallback(() => call('monitoring.overview', {}), []);
   const loadChecks = useCallback(() => call('monitoring.checks', {}), []);
@@ -844,6 +846,8 @@ export function DashboardPage() {
     events: ['monitoring.updated', 'alerts.changed'],
     recoverOn: ['workspace.changed'],
     minGapMs: 3000,
+    // The overview announces its own entropy reading (so the header shows the same figure): no reload on that echo.
+    ignore: isOverviewEcho,
   });
   // Checks run every check against the database (and announce 'monitoring.updated' themselves):
   // they refresh on their own interval, never on that event; and at once when the database opens.

@@ -7,6 +7,7 @@ import { errorRateSpike } from './error-rate-spike';
 import { performanceDegradation } from './performance-degradation';
 import { securityBreach } from './security-breach';
 import { systemDown } from './system-down';
+import { logsStopped } from './logs-stopped';
 import { apiSuccessRate, databaseConnections, responseTime, unmeasurableThresholds } from './thresholds';
 
 export const manualAlertRules: readonly AlertRule[] = [
@@ -23,9 +24,13 @@ export const thresholdRules: readonly AlertRule[] = [responseTime, databaseConne
 /** Rules of the manual's procedures (deployments). */
 export const procedureRules: readonly AlertRule[] = [deploymentRegression];
 
-export const allAlertRules: readonly AlertRule[] = [...manualAlertRules, ...thresholdRules, ...procedureRules];
+/** Rules that make silence visible (no data is not health). */
+export const silenceRules: readonly AlertRule[] = [logsStopped];
+
+export const allAlertRules: readonly AlertRule[] = [...manualAlertRules, ...thresholdRules, ...procedureRules, ...silenceRules];
 
 export { unmeasurableThresholds };
 export { apiQuota, dataLossRisk, errorRateSpike, performanceDegradation, securityBreach, systemDown };
 export { apiSuccessRate, databaseConnections, responseTime };
 export { deploymentRegression };
+export { logsStopped };

@@ -26,6 +26,8 @@ export interface LiveOptions {
   recoverOn?: readonly PushEventName[];
   /** Minimum time between two event-triggered refreshes. */
   minGapMs?: number;
+  /** Events whose payload this returns true for do not trigger a refresh (e.g. the echo of this very load). */
+  ignore?: (payload: unknown) => boolean;
 }
 
 export function toApiError(err: unknown): ApiError {
@@ -33,7 +35,11 @@ export function toApiError(err: unknown): ApiError {
   return { code: 'internal', message: err instanceof Error ? err.message : String(err) };
 }
 
-export function useLiveData<T>(load: () => Promise<T>, { intervalMs, events = [], recoverOn = [], minGapMs = 1500 }: LiveOptions): LiveData<T> {
+export function useLiveData<T>(load: () => Promise<T>, { intervalMs, events = [], recoverOn = [], minGapMs = 1500, ignore }: LiveOptions): LiveData<T> {
+  const ignoreRef = useRef(ignore);
+  useEffect(() => {
+    ignoreRef.current = ignore;
+  }, [ignore]);
   const [state, setState] = useState<{ data: T | null; error: ApiError | null; updatedAt: number | null; loading: boolean }>({
     data: null,
     error: null,
@@ -83,7 +89,8 @@ export function useLiveData<T>(load: () => Promise<T>, { intervalMs, events = []
     alive.current = true;
     void run();
     const timer = setInterval(() => void run(), intervalMs);
-    const onEvent = () => {
+    const onEvent = (payload?: unknown) => {
+      if (payload !== undefined && ignoreRef.current?.(payload)) return;
       const wait = lastStart.current + minGapMs - Date.now();
       if (wait <= 0) {
         void run();
@@ -96,7 +103,7 @@ export function useLiveData<T>(load: () => Promise<T>, { intervalMs, events = []
       }, wait);
     };
     const onRecover = () => {
-      if (failing.current) onEvent();
+      if (failing.current) onEvent(undefined);
     };
     const offs = [
       ...(eventKey ? eventKey.split(',').map((e) => subscribe(e as PushEventName, onEvent)) : []),
