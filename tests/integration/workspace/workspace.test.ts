@@ -123,11 +123,12 @@ describe('one record per alert transition', () => {
     await call('workspace.syncNow', {});
     expect(((await call('workspace.syncNow', {})) as { ok: boolean }).ok).toBe(true);
     const cache = core.workspaces.open!.cache;
-    const copies = cache.db
-      .prepare(`SELECT origin FROM records WHERE kind = 'alert' AND json_extract(metadata, '$.rule') = 'system_down' AND json_extract(metadata, '$.to') = 'firing'`)
-      .all() as { origin: string }[];
+    const page = await cache.search({ kind: 'alert', limit: 1000, withMetadata: true });
+    const copies = page.rows
+      .filter((r) => r.metadata?.rule === 'system_down' && r.metadata?.to === 'firing')
+      .map((r) => ({ origin: r.origin }));
     expect(copies).toEqual([{ origin: 'local' }]);
-    expect(cache.hasLocalAlert(key)).toBe(true);
+    expect(await cache.hasLocalAlert(key)).toBe(true);
   });
 });
 
