@@ -84,6 +84,8 @@ export class Workspace {
   private closed = false;
   private readonly autoHandled = new Set<string>();
   private cacheError: string | null = null;
+  /** The sync running in the cache worker (to cancel it on close). */
+  private syncRunId: string | null = null;
   private state: Pick<WorkspaceStatus, 'offlineSince' | 'lastSyncedAt' | 'syncProgress' | 'initialized' | 'leader' | 'listen' | 'cacheIntegrity'> = {
     cacheIntegrity: null,
     offlineSince: null,
@@ -205,6 +207,7 @@ export class Workspace {
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
     const runId = randomUUID();
+    this.syncRunId = runId;
     const stopProgress = this.cache.onSyncProgress((p) => {
       if (p.runId !== runId) return;
       this.state.syncProgress = { table: p.table, rows: p.rowsDone };
@@ -247,6 +250,7 @@ export class Workspace {
     } finally {
       loop.disable();
       stopProgress();
+      this.syncRunId = null;
     }
   }
 
@@ -304,6 +308,8 @@ export class Workspace {
     if (this.closed) return;
     this.closed = true;
     await this.scheduler.stop().catch(() => undefined);
+    // A long sync stops after its current batch (what committed stays; the next one resumes).
+    if (this.syncRunId) await this.cache.sync.cancel(this.syncRunId).catch(() => false);
     await this.syncing?.catch(() => undefined);
     await Promise.all([this.db.close(), this.listenPool.close()]);
     this.maintenance.stop();
