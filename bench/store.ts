@@ -14,6 +14,9 @@
  *            vs the hand-written indexed keyset query ((ts, id) < (?, ?)). Target ≤ 1.5×.
  *   grep     the same text search vs `grep -c -i -F` over the same N events exported as text
  *            lines (a linear scan). Target: ours ≥ 20× faster.
+ *   worker   the same search and page, through the cache worker as the app runs them (CacheClient:
+ *            the query runs in a worker thread, the main thread awaits it), p95 vs the same raw
+ *            queries measured in the same loop. Target ≤ 1.5×.
  *   peakRss  process peak RSS (MiB).
  * Then, when bench/store-sync.ts exists, its `runSyncBench` (Postgres → cache sync) runs too and
  * its result is merged under "sync" (BENCH_SKIP_SYNC=1 to skip it).
@@ -26,6 +29,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { Cache } from '../src/main/core/store/cache';
+import { CacheClient } from '../src/main/core/store/cache-client';
 import type { NewRecord } from '../src/main/core/store/records';
 import { MIGRATIONS } from '../src/main/core/store/schema';
 
@@ -273,6 +277,69 @@ function benchFilteredPage(cache: Cache): Compared {
   return compare(ours, base, 1.5);
 }
 
+async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+/** Search and third-page latency through the cache worker, against the raw queries in the same loop. */
+async function benchThroughWorker(path: string): Promise<{ search: Compared; filteredPage: Compared }> {
+  const client = CacheClient.open(path, { create: false });
+  await client.ready;
+  const raw = new Database(path, { readonly: true });
+  raw.pragma('cache_size = -32768');
+  raw.pragma('mmap_size = 268435456');
+  try {
+    const fts = raw.prepare(
+      `SELECT r.id, r.kind, r.origin, r.remote_table, r.remote_id, r.ts, r.severity, r.source, r.type, r.message, r.chain_seq
+       FROM records_fts f JOIN records r ON r.id = f.rowid
+       WHERE records_fts MATCH ? ORDER BY r.ts DESC, r.id DESC LIMIT ?`,
+    );
+    const cols = 'id, kind, origin, remote_table, remote_id, ts, severity, source, type, message, chain_seq';
+    const first = raw.prepare(`SELECT ${cols} FROM records WHERE severity = ? AND source = ? AND ts >= ? ORDER BY ts DESC, id DESC LIMIT ?`);
+    const next = raw.prepare(
+      `SELECT ${cols} FROM records WHERE severity = ? AND source = ? AND ts >= ? AND (ts, id) < (?, ?) ORDER BY ts DESC, id DESC LIMIT ?`,
+    );
+    const since = START + SPAN - 7 * 86_400_000;
+    const combos = [
+      ['error', 'api'],
+      ['critical', 'db'],
+      ['warning', 'auth'],
+      ['error', 'billing'],
+    ];
+    for (const s of SEARCHES) {
+      await client.search({ text: s.text, limit: PAGE });
+      fts.all(s.fts, PAGE + 1);
+    }
+    const searchOurs: number[] = [];
+    const searchRaw: number[] = [];
+    const pageOurs: number[] = [];
+    const pageRaw: number[] = [];
+    for (let i = 0; i < ITERATIONS; i++) {
+      for (const s of SEARCHES) {
+        searchRaw.push(timeIt(() => fts.all(s.fts, PAGE + 1)));
+        searchOurs.push(await timeAsync(() => client.search({ text: s.text, limit: PAGE })));
+      }
+      for (const [severity, source] of combos) {
+        const p1 = await client.search({ severity: [severity], source, since, limit: PAGE });
+        const p2 = await client.search({ severity: [severity], source, since, limit: PAGE, cursor: p1.nextCursor });
+        const cursor = p2.nextCursor;
+        pageOurs.push(await timeAsync(() => client.search({ severity: [severity], source, since, limit: PAGE, cursor })));
+        const r1 = first.all(severity, source, since, PAGE) as { ts: number; id: number }[];
+        const l1 = r1[r1.length - 1];
+        const r2 = next.all(severity, source, since, l1.ts, l1.id, PAGE) as { ts: number; id: number }[];
+        const l2 = r2[r2.length - 1];
+        pageRaw.push(timeIt(() => next.all(severity, source, since, l2.ts, l2.id, PAGE + 1)));
+      }
+    }
+    return { search: compare(searchOurs, searchRaw, 1.5), filteredPage: compare(pageOurs, pageRaw, 1.5) };
+  } finally {
+    raw.close();
+    await client.close();
+  }
+}
+
 async function benchGrep(cache: Cache, dir: string, oursSamples: number[]) {
   const textFile = join(dir, 'events.txt');
   log('exporting the events as text lines for grep…');
@@ -365,6 +432,9 @@ async function main(): Promise<void> {
     } finally {
       cache.close();
     }
+    log('search and page through the cache worker…');
+    result.worker = await benchThroughWorker(join(dir, 'cache.sqlite'));
+    log(`worker: ${JSON.stringify(result.worker)}`);
     result.storePeakRssMiB = mib(process.resourceUsage().maxRSS * 1024);
     result.peakRssMiB = result.storePeakRssMiB;
   } finally {

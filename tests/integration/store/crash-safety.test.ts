@@ -104,5 +104,5 @@ describe('Cache crash safety', () => {
       }
     }
     expect(allAcked.length).toBeGreaterThanOrEqual(10);
-  }, 60_000);
+  }, 240_000);
 });

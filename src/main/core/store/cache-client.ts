@@ -102,6 +102,8 @@ export class CacheClient {
   readonly outbox: Omit<Promisified<CacheServices['outbox']>, 'drain'>;
   readonly audit: Promisified<CacheServices['audit']>;
   readonly sync: Promisified<CacheServices['sync']>;
+  /** The worker's own memory use (its heap; RSS is the process's, threads share it). */
+  readonly diagnostics: Promisified<CacheServices['diagnostics']>;
   /** The alert engine's state store, synchronous (the engine loads it while being built). */
   readonly alertState: AlertStateStore;
   /** Resolves when the cache is open in the worker; rejects when it cannot be opened. */
@@ -134,6 +136,7 @@ export class CacheClient {
     this.outbox = this.remote.outbox;
     this.audit = this.remote.audit;
     this.sync = this.remote.sync;
+    this.diagnostics = this.remote.diagnostics;
     const sync = <M extends keyof AlertStateStore & string>(method: M, args: Parameters<AlertStateStore[M]>) =>
       this.callSync({ service: 'alertState', method, args } as RpcCall<CacheServices>);
     this.alertState = {

@@ -11,6 +11,7 @@ import type { AuditChain } from './audit-chain';
 import type { CacheAlertStateStore } from './alert-state';
 import type { WorkerSync } from '../sync/worker-sync';
 import type { ExportService } from './export-stream';
+import type { WorkerDiagnostics } from './cache-worker';
 
 export interface CacheServices {
   cache: Cache;
@@ -20,4 +21,5 @@ export interface CacheServices {
   alertState: CacheAlertStateStore;
   sync: WorkerSync;
   export: ExportService;
+  diagnostics: WorkerDiagnostics;
 }

@@ -28,6 +28,13 @@ export interface CacheWorkerData {
   syncSignal: SharedArrayBuffer;
 }
 
+/** What the worker thread itself uses (heap is per thread; RSS is the whole process's). */
+export class WorkerDiagnostics {
+  memory(): NodeJS.MemoryUsage {
+    return process.memoryUsage();
+  }
+}
+
 function main(): void {
   const port = parentPort;
   if (!port) throw new Error('cache-worker.ts runs inside a worker thread');
@@ -53,6 +60,7 @@ function main(): void {
     alertState: new CacheAlertStateStore(cache),
     sync,
     export: exporter,
+    diagnostics: new WorkerDiagnostics(),
   };
   cache.onChange((change) => post({ type: 'event', name: 'store.changed', payload: change }));
 

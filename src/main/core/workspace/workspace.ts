@@ -89,6 +89,8 @@ export class Workspace {
   private closed = false;
   private readonly autoHandled = new Set<string>();
   private cacheError: string | null = null;
+  /** The sync running in the cache worker (to cancel it on close). */
+  private syncRunId: string | null = null;
   private readonly problems: ProblemLog;
   private state: Pick<WorkspaceStatus, 'offlineSince' | 'lastSyncedAt' | 'syncProgress' | 'initialized' | 'leader' | 'listen' | 'cacheIntegrity' | 'problem' | 'logFile'> = {
     problem: null,
@@ -230,6 +232,7 @@ export class Workspace {
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
     const runId = randomUUID();
+    this.syncRunId = runId;
     const stopProgress = this.cache.onSyncProgress((p) => {
       if (p.runId !== runId) return;
       this.state.syncProgress = { table: p.table, rows: p.rowsDone };
@@ -275,6 +278,7 @@ export class Workspace {
     } finally {
       loop.disable();
       stopProgress();
+      this.syncRunId = null;
     }
   }
 
@@ -346,6 +350,8 @@ export class Workspace {
     if (this.closed) return;
     this.closed = true;
     await this.scheduler.stop().catch(() => undefined);
+    // A long sync stops after its current batch (what committed stays; the next one resumes).
+    if (this.syncRunId) await this.cache.sync.cancel(this.syncRunId).catch(() => false);
     await this.syncing?.catch(() => undefined);
     await Promise.all([this.db.close(), this.listenPool.close()]);
     this.maintenance.stop();
