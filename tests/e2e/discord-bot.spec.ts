@@ -9,6 +9,9 @@ import { DiscordStandin } from '../support/discord-standin';
 
 const TOKEN = 'e2e-standin-token-0123456789abcdef';
 
+// Each test starts a database and a browser host: give a loaded machine room (a limit, not a timing check).
+test.describe.configure({ timeout: 180_000 });
+
 test('Settings shows the bot online, then "token rejected" when Discord revokes the token', async ({ page }) => {
   const standin = await new DiscordStandin({ token: TOKEN }).start();
   try {

@@ -229,7 +229,7 @@ export class DiscordStandin {
   }
 
   /** Resolves when `check` returns a value other than undefined/false (re-checked on every change). */
-  async waitFor<T>(check: () => T | undefined | false | null, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  async waitFor<T>(check: () => T | undefined | false | null, timeoutMs = 30_000, what = 'condition'): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const v = check();

@@ -304,6 +304,16 @@ describe('connection', () => {
     await h.standin.waitFor(() => h.bot.state.state === 'online');
   });
 
+  it('identifies again when Discord answers the resume with INVALID_SESSION, and keeps answering', async () => {
+    const h = await startBot();
+    h.standin.forgetSessions();
+    h.standin.dropConnection();
+    await h.standin.waitFor(() => h.standin.identifies() === 2 && h.bot.state.state === 'online', 20_000, 'a new session');
+    expect(h.standin.resumes()).toBe(1);
+    h.standin.userMessage(STRANGER, botMention(h.standin, 'status'));
+    await h.standin.waitFor(() => h.standin.channelMessages().find((m) => m.content.startsWith('🤖 R.O.M.A.N. System Status')));
+  });
+
   it('shows "token rejected" when Discord refuses the token, and never logs it', async () => {
     const h = await startBot({ standin: { token: 'another-token' }, start: false });
     await expect(h.bot.start()).rejects.toThrow(/token/i);

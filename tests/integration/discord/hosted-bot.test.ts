@@ -66,7 +66,7 @@ async function view(c: Core): Promise<DiscordBotView> {
   return r.value;
 }
 
-async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 20_000): Promise<T> {
+async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 60_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await f();

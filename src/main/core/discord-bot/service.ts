@@ -15,7 +15,8 @@ import type { Emit } from '../context';
 import { openPool, type RomanPool } from '../db/connection';
 import type { Settings } from '../settings/settings';
 import type { Workspace, Workspaces } from '../workspace';
-import { DiscordBot, type BotStatus } from './bot';
+// discord.js is loaded only when this app hosts the bot (it is heavy for every other user of the core).
+import type { BotStatus, DiscordBot } from './bot';
 import { databaseBackend, type ReportProvider } from './commands';
 import { BOT_APPLICATION_PREFIX, BotHostElection, describeHost, type HostRole } from './host';
 import type { ActionRunner } from './runner';
@@ -172,7 +173,9 @@ export class BotService {
     if (role.role === 'host') {
       if (!this.bot) {
         const prefs = this.opts.settings.preferences();
-        const bot = new DiscordBot({
+        const { DiscordBot: Bot } = await import('./bot');
+        if (this.bot || this.running?.workspace !== ws) return;
+        const bot = new Bot({
           token: cfg.token,
           channelId: cfg.channelId,
           approvers: cfg.approvers,
