@@ -103,8 +103,9 @@ describe('the gate', () => {
     const { grant } = await approvedGrant(o, 'block ip 198.51.100.7');
     const [a, b] = await Promise.all([run(o, grant.id), run(o, grant.id, { requestedBy: 'bob' })]);
     const statuses = [a.status, b.status].sort();
-    expect(statuses).toEqual(['refused', 'succeeded']);
+    expect(statuses, JSON.stringify([a, b]).slice(0, 1500)).toEqual(['refused', 'succeeded']);
     const loser = a.status === 'refused' ? a : b;
+    // Depending on timing the loser finds the grant used, or the lock held by the winner.
     expect(['grant_used', 'busy']).toContain(loser.status === 'refused' ? loser.code : '');
     const rows = await o.pool.query(`select count(*)::int as n from ops.blocked_ips where network = '198.51.100.7/32'`);
     expect(rows.rows[0].n).toBe(1);

@@ -166,7 +166,12 @@ export async function executeGrant(opts: GateOptions): Promise<ExecutionResult> 
     try {
       plan = await buildPlan(opts.pool, { kind: grant.action_kind, params: grant.params, environment: grant.environment, target, backupDir: opts.backupDir });
     } catch (err) {
-      if (err instanceof DomainError) throw new Refusal('not_executable', `the plan no longer holds: ${err.message}`);
+      if (err instanceof DomainError) {
+        // Another caller may have just run this very grant (and changed what the plan sees).
+        const now = await loadGrant(opts.pool, grant.id);
+        if (now?.used_at) throw new Refusal('grant_used', `grant ${grant.id} was already used at ${now.used_at} by ${now.used_by ?? 'unknown'}`);
+        throw new Refusal('not_executable', `the plan no longer holds: ${err.message}`);
+      }
       throw err;
     }
     if (canonicalJson(plan.params) !== canonicalJson(grant.params)) {
