@@ -69,6 +69,7 @@ export const ROMAN_EVENTS_SOURCE: SyncSource = {
   kindOf: (type) => {
     if (type === 'approval' || type === 'rejection') return 'decision';
     if (type !== null && (type === 'alert' || type.startsWith('alert.') || type.startsWith('alert_'))) return 'alert';
+    if (type === 'audit') return 'audit_report';
     return 'event';
   },
   decisionIdOf: (type, metadata) => (type === 'approval' || type === 'rejection' ? decisionIdOfEvent(metadata) : null),
