@@ -14,6 +14,7 @@ import { alertsInputs, type AlertsOutputs, type AlertsEvents } from './api/alert
 import { settingsInputs, type SettingsOutputs, type SettingsEvents } from './api/settings';
 import { workspaceInputs, type WorkspaceOutputs, type WorkspaceEvents } from './api/workspace';
 import { triageInputs, type TriageOutputs, type TriageEvents } from './api/triage';
+import { auditInputs, type AuditOutputs } from './api/audit';
 import type { Result } from './result';
 
 export const handlerInputs = {
@@ -24,6 +25,7 @@ export const handlerInputs = {
   ...settingsInputs,
   ...workspaceInputs,
   ...triageInputs,
+  ...auditInputs,
 } as const;
 
 export type HandlerName = keyof typeof handlerInputs & keyof HandlerOutputs;
@@ -31,7 +33,7 @@ export type HandlerInput<K extends HandlerName> = z.input<(typeof handlerInputs)
 export type HandlerParsedInput<K extends HandlerName> = z.output<(typeof handlerInputs)[K]>;
 
 export interface HandlerOutputs
-  extends ConstitutionOutputs, StoreOutputs, MonitoringOutputs, AlertsOutputs, SettingsOutputs, WorkspaceOutputs, TriageOutputs {}
+  extends ConstitutionOutputs, StoreOutputs, MonitoringOutputs, AlertsOutputs, SettingsOutputs, WorkspaceOutputs, TriageOutputs, AuditOutputs {}
 export type HandlerOutput<K extends HandlerName> = HandlerOutputs[K];
 
 /** Events the core pushes to every window (and every browser-host socket). */

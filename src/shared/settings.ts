@@ -20,6 +20,8 @@ export const preferencesSchema = z
     retentionMaxMb: z.number().int().min(10).max(1_000_000).default(2048),
     /** The profile the app opens; null = the sample workspace. */
     activeProfileId: z.string().max(100).nullable().default(null),
+    /** The monitored project's folder for the audit's file inventory and .env.example check (null: none). */
+    projectDir: z.string().max(1000).nullable().default(null),
   })
   .strict();
 

@@ -13,6 +13,7 @@ import { registerMonitoringHandlers } from './api/monitoring';
 import { registerAlertsHandlers } from './api/alerts';
 import { registerWorkspaceHandlers } from './api/workspace';
 import { registerTriageHandlers } from './api/triage';
+import { registerAuditHandlers } from './api/audit';
 import { runSelfTest } from './constitution';
 import { measureSystemEntropy } from './monitoring';
 import { systemClock, type Clock } from './clock';
@@ -131,6 +132,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     cache: () => workspaces.require().cache,
     db: () => workspaces.open?.db.pool ?? null,
     environment: () => workspaces.open?.spec.environment,
+  });
+  registerAuditHandlers(registry, {
+    pool: () => workspaces.open?.db.pool ?? null,
+    cache: () => workspaces.open?.cache ?? null,
+    clock,
+    database: () => workspaces.open?.db.description ?? 'unknown',
+    projectDir: () => settings.preferences().projectDir,
+    monthlyBudgetUsd: () => settings.preferences().monthlyAiBudgetUsd,
   });
 
   const start = options.workspace ?? 'default';

@@ -110,12 +110,14 @@ export async function runAudit(pool: pg.Pool, opts: AuditOptions): Promise<Audit
   };
 }
 
-/** New, resolved and still open findings (dismissed ones count as not open on either side). */
+/** New, resolved and still open findings (dismissed findings are left out on both sides). */
 export function compareReports(current: readonly AuditFinding[], previous: AuditReport | null): AuditComparison {
   const open = current.filter((f) => !f.dismissed);
   const keys = new Set(open.map((f) => f.cache_key));
   if (!previous) return { previous: null, new: [...keys], resolved: [], stillOpen: [] };
-  const before = previous.findings.filter((f) => !f.dismissed);
+  // a finding dismissed since is neither resolved nor open: it leaves the comparison on both sides
+  const dismissedNow = new Set(current.filter((f) => f.dismissed).map((f) => f.cache_key));
+  const before = previous.findings.filter((f) => !f.dismissed && !dismissedNow.has(f.cache_key));
   const beforeKeys = new Set(before.map((f) => f.cache_key));
   return {
     previous: { id: previous.id, createdAt: previous.createdAt },
@@ -138,17 +140,17 @@ export async function opsEventsExists(pool: pg.Pool | pg.ClientBase): Promise<bo
 }
 
 /** Saves the report as an ops.roman_events row (event_type 'audit'); idempotent by report id. */
-export async function saveAuditReport(pool: pg.Pool, report: AuditReport): Promise<{ saved: boolean; reason?: string }> {
+export async function saveAuditReport(pool: pg.Pool, report: AuditReport): Promise<{ saved: boolean; reason?: string; id?: string }> {
   if (!(await opsEventsExists(pool))) return { saved: false, reason: 'ops.roman_events does not exist (run `roman db init`)' };
   const c = openCounts(report.findings);
-  await recordEvent(pool, {
+  const r = await recordEvent(pool, {
     event_type: 'audit',
     severity: c.ERROR > 0 ? 'error' : c.WARN > 0 ? 'warning' : 'info',
     message: `Schema audit: ${c.ERROR} error, ${c.WARN} warning, ${c.INFO} info finding${c.INFO === 1 ? '' : 's'}`,
     metadata: { report },
     idempotency_key: `audit:${report.id}`,
   });
-  return { saved: true };
+  return { saved: true, ...(r.id ? { id: r.id } : {}) };
 }
 
 /** The latest saved report (null when there is none or ops.roman_events is missing). */

@@ -8,6 +8,7 @@ import { ApprovalsPage } from './ApprovalsPage';
 import { AuditLogPage } from './AuditLogPage';
 import { SettingsPage } from './SettingsPage';
 import { TriagePage } from './TriagePage';
+import { SchemaAuditPage } from './SchemaAuditPage';
 
 export interface PageDef {
   id: string;
@@ -22,5 +23,6 @@ export const pages: PageDef[] = [
   { id: 'approvals', title: 'Approvals', icon: '⚖️', component: ApprovalsPage },
   { id: 'audit-log', title: 'Audit log', icon: '🗂️', component: AuditLogPage },
   { id: 'triage', title: 'Triage', icon: '🩺', component: TriagePage },
+  { id: 'audit', title: 'Audit', icon: '🔍', component: SchemaAuditPage },
   { id: 'settings', title: 'Settings', icon: '⚙️', component: SettingsPage },
 ];
