@@ -182,6 +182,14 @@ function toGroups(rows: Record<string, unknown>[]): AiUsageGroup[] {
   }));
 }
 
+/** The grouped rows, on a client the caller manages (e.g. inside a dashboard panel's transaction). */
+export async function readAiUsageOn(c: pg.ClientBase, now: Date): Promise<AiUsageInput> {
+  const windowStart = new Date(now.getTime() - METRICS_WINDOW_DAYS * DAY);
+  const w = await c.query(GROUP_SQL, [windowStart.toISOString(), now.toISOString()]);
+  const m = await c.query(GROUP_SQL, [new Date(monthStart(now).getTime() - 1).toISOString(), now.toISOString()]);
+  return { window: toGroups(w.rows), month: toGroups(m.rows) };
+}
+
 /** Reads the grouped rows from Postgres (one READ ONLY transaction). */
 export async function readAiUsage(pool: pg.Pool, now: Date): Promise<AiUsageInput> {
   const c = await pool.connect();
@@ -191,11 +199,9 @@ export async function readAiUsage(pool: pg.Pool, now: Date): Promise<AiUsageInpu
     await c.query('SET LOCAL statement_timeout = 15000');
     const t = await c.query<{ ok: boolean }>(`SELECT to_regclass('public.ai_usage_logs') IS NOT NULL AS ok`);
     if (!t.rows[0].ok) throw new MetricsUnavailableError('table public.ai_usage_logs does not exist (run `roman db init`)');
-    const windowStart = new Date(now.getTime() - METRICS_WINDOW_DAYS * DAY);
-    const w = await c.query(GROUP_SQL, [windowStart.toISOString(), now.toISOString()]);
-    const m = await c.query(GROUP_SQL, [new Date(monthStart(now).getTime() - 1).toISOString(), now.toISOString()]);
+    const input = await readAiUsageOn(c, now);
     await c.query('COMMIT');
-    return { window: toGroups(w.rows), month: toGroups(m.rows) };
+    return input;
   } catch (err) {
     await c.query('ROLLBACK').catch((e: unknown) => {
       broken = e instanceof Error ? e : new Error(String(e));
