@@ -18,6 +18,7 @@ import { deploymentsInputs, type DeploymentsOutputs } from './api/deployments';
 import { discordBotInputs, type DiscordBotOutputs, type DiscordBotEvents } from './api/discord-bot';
 import { operationsInputs, type OperationsOutputs, type OperationsEvents } from './api/operations';
 import { runbooksInputs, type RunbooksOutputs, type RunbooksEvents } from './api/runbooks';
+import { auditInputs, type AuditOutputs } from './api/audit';
 import type { Result } from './result';
 
 export const handlerInputs = {
@@ -32,6 +33,7 @@ export const handlerInputs = {
   ...discordBotInputs,
   ...operationsInputs,
   ...runbooksInputs,
+  ...auditInputs,
 } as const;
 
 export type HandlerName = keyof typeof handlerInputs & keyof HandlerOutputs;
@@ -40,7 +42,7 @@ export type HandlerParsedInput<K extends HandlerName> = z.output<(typeof handler
 
 export interface HandlerOutputs
   extends ConstitutionOutputs, StoreOutputs, MonitoringOutputs, AlertsOutputs, SettingsOutputs, WorkspaceOutputs, TriageOutputs,
-    DeploymentsOutputs, DiscordBotOutputs, OperationsOutputs, RunbooksOutputs {}
+    DeploymentsOutputs, DiscordBotOutputs, OperationsOutputs, RunbooksOutputs, AuditOutputs {}
 export type HandlerOutput<K extends HandlerName> = HandlerOutputs[K];
 
 /** Events the core pushes to every window (and every browser-host socket). */

@@ -355,6 +355,11 @@ export interface AiCostPanel {
   daily: { day: string; provider: string; requests: number; totalTokens: number; costUsd: number; avgLatencyMs: number | null }[];
   monthSpendUsd: number;
   monthlyBudgetUsd: number;
+  /** The /metrics top consumers by feature over the last 30 days. */
+  topConsumers: { feature: string; label: string; costUsd: number; share: number; requests: number }[];
+  /** This month at its daily rate (the /metrics projection). */
+  projection: { dailyRateUsd: number; projectedUsd: number; daysInMonth: number; overrun: boolean };
+  recommendations: { level: 'ok' | 'warning' | 'critical'; text: string }[];
 }
 
 export interface PerformancePanel {

@@ -26,6 +26,8 @@ export const preferencesSchema = z
     discordBotChannelId: z.string().regex(/^\d{5,25}$/).nullable().default(null),
     /** Discord bot: user or role ids allowed to press Run. Empty: nobody. */
     discordBotApprovers: z.array(z.string().regex(/^\d{5,25}$/)).max(100).default([]),
+    /** The monitored project's folder for the audit's file inventory and .env.example check (null: none). */
+    projectDir: z.string().max(1000).nullable().default(null),
   })
   .strict();
 

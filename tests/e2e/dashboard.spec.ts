@@ -56,6 +56,9 @@ test.describe('Dashboard', () => {
     await expect(cost.getByText('anthropic', { exact: true })).toBeVisible();
     await expect(page.getByTestId('ai-budget-used')).toHaveText(/^\d{1,3}\.\d% used$/);
     await expect(page.getByTestId('ai-budget')).toContainText('$500 monthly budget');
+    // the /metrics additions: top consumers by feature and this month's projection at its daily rate
+    await expect(page.getByTestId('ai-consumers').locator('li').first()).toHaveText(/^.+: \$[\d,]+\.\d\d \(\d+%\)$/);
+    await expect(page.getByTestId('ai-projection')).toHaveText(/^Projected this month at \$[\d,.]+\/day: \$[\d,.]+ — /);
 
     // Performance: p95 over time with the 2 s threshold line, error rate, API success rate.
     await expect(page.getByTestId('chart-p95').locator('[data-threshold="2000"]')).toContainText('2 s threshold');

@@ -22,6 +22,7 @@ import { RecentDecisions, registerOperationsHandlers } from './api/operations';
 import { registerRunbooksHandlers } from './api/runbooks';
 import { RunbookService } from './runbooks/service';
 import type { OperationsPort } from './runbooks/operations-port';
+import { registerAuditHandlers } from './api/audit';
 import { runSelfTest } from './constitution';
 import { engineFiringCriticalAlerts, measureDecisionEntropy } from './constitution/decision-entropy';
 import { systemClock, type Clock } from './clock';
@@ -192,6 +193,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   const runbooks = new RunbookService({ dataDir: options.dataDir, clock, workspaces, emit, operations: options.operations });
   registerRunbooksHandlers(registry, { service: runbooks, clock });
+  registerAuditHandlers(registry, {
+    pool: () => workspaces.open?.db.pool ?? null,
+    cache: () => workspaces.open?.cache ?? null,
+    database: () => workspaces.open?.db.description ?? 'unknown',
+    projectDir: () => settings.preferences().projectDir,
+    monthlyBudgetUsd: () => settings.preferences().monthlyAiBudgetUsd,
 
   const start = options.workspace ?? 'default';
   if (start !== 'none') {

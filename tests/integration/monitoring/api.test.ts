@@ -106,6 +106,11 @@ describe('monitoring API', () => {
       { day: '2026-04-14T00:00:00.000Z', provider: 'openai', requests: 2, totalTokens: 200, costUsd: 5, avgLatencyMs: 800 },
     ]);
     expect(o.aiCost.data).toMatchObject({ monthSpendUsd: 9, monthlyBudgetUsd: 500 });
+    // the /metrics additions: top consumers by feature and the month's projection at its daily rate
+    expect(o.aiCost.data.topConsumers).toEqual([{ feature: 'chat', label: 'Chat', costUsd: 9, share: 1, requests: 3 }]);
+    expect(o.aiCost.data.projection).toMatchObject({ projectedUsd: 18.62, daysInMonth: 30, overrun: false });
+    expect(o.aiCost.data.projection.dailyRateUsd).toBeCloseTo(9 / 14.5, 3);
+    expect(o.aiCost.data.recommendations).toEqual([{ level: 'ok', text: 'On track - no action needed' }]);
 
     const buckets = o.performance.data.buckets;
     expect(buckets.length).toBe(73);

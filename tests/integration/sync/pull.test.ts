@@ -75,6 +75,7 @@ describe('pull', () => {
     expect(first.tables.map((t) => [t.table, t.inserted])).toEqual([
       ['ops.roman_events', 3],
       ['public.system_logs', 3000],
+      ['public.ai_usage_logs', 0],
     ]);
     expect(cachedIds('public.system_logs')).toEqual(await serverIds('system_logs'));
 
@@ -219,7 +220,7 @@ describe('pull', () => {
     try {
       const r = await syncDatabase(barePool, cache);
       expect(r.ok).toBe(false);
-      expect(r.tables.map((t) => t.status)).toEqual(['missing', 'missing']);
+      expect(r.tables.map((t) => t.status)).toEqual(['missing', 'missing', 'missing']);
       expect(r.tables[1].message).toBe('public.system_logs does not exist (run `roman db init` to create it)');
     } finally {
       await barePool.end();

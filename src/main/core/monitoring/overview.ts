@@ -24,6 +24,7 @@ import { grade } from './check';
 import { measureSystemEntropy } from './entropy';
 import { describeFailure, DEFAULT_CHECK_TIMEOUT_MS } from './runner';
 import { GUARDED_METADATA_COLUMNS, IS_FAILED, IS_REQUEST, readMonthSpend } from './signals';
+import { computeAiMetrics, readAiUsageOn } from '../metrics/ai-usage';
 
 export const LATEST_ROWS = 50;
 
@@ -222,6 +223,7 @@ export async function buildMonitoringOverview(
       [now],
     );
     const month = await readMonthSpend(c, now);
+    const metrics = computeAiMetrics(await readAiUsageOn(c, now), { now, monthlyBudgetUsd: thresholds.aiMonthlyBudgetUsd, source: 'database' });
     return {
       daily: daily.rows.map((r) => ({
         day: iso(r.day),
@@ -233,6 +235,14 @@ export async function buildMonitoringOverview(
       })),
       monthSpendUsd: Math.round(month.spendUsd * 1e6) / 1e6,
       monthlyBudgetUsd: thresholds.aiMonthlyBudgetUsd,
+      topConsumers: metrics.topConsumers,
+      projection: {
+        dailyRateUsd: metrics.month.dailyRateUsd,
+        projectedUsd: metrics.month.projectedUsd,
+        daysInMonth: metrics.month.daysInMonth,
+        overrun: metrics.month.projectedUsd > thresholds.aiMonthlyBudgetUsd,
+      },
+      recommendations: metrics.recommendations,
     };
   });
 

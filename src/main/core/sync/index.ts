@@ -15,7 +15,7 @@ export { pullTables, parseCursor, SyncAbortedError } from './pull';
 export type { PullOptions, PullProgress, PullResult, SyncCursor, TablePullResult } from './pull';
 export { pushOutbox, DEFAULT_DELIVERERS } from './push';
 export type { Deliverer, PushOptions } from './push';
-export { DEFAULT_SOURCES, ROMAN_EVENTS_SOURCE, SYSTEM_LOGS_SOURCE } from './sources';
+export { AI_USAGE_LOGS_SOURCE, DEFAULT_SOURCES, ROMAN_EVENTS_SOURCE, SYSTEM_LOGS_SOURCE } from './sources';
 export type { SyncSource } from './sources';
 
 export interface SyncOptions extends PullOptions {

@@ -75,6 +75,7 @@ export const ROMAN_EVENTS_SOURCE: SyncSource = {
   kindOf: (type) => {
     if (type === 'approval' || type === 'rejection') return 'decision';
     if (type !== null && (type === 'alert' || type.startsWith('alert.') || type.startsWith('alert_'))) return 'alert';
+    if (type === 'audit') return 'audit_report';
     return 'event';
   },
   decisionIdOf: (type, metadata) => (type === 'approval' || type === 'rejection' ? decisionIdOfEvent(metadata) : null),
@@ -112,8 +113,28 @@ export function decisionIdOfEvent(metadata: string): string | null {
   return key === undefined || key === null || key === id ? id : null;
 }
 
+/**
+ * AI usage rows, so the /metrics figures can be reviewed offline (core/metrics/ai-usage.ts reads
+ * them back from the records' metadata). Records of kind 'event', source 'ai_usage'.
+ */
+export const AI_USAGE_LOGS_SOURCE: SyncSource = {
+  remoteTable: 'public.ai_usage_logs',
+  schema: 'public',
+  table: 'ai_usage_logs',
+  tsColumn: 'created_at',
+  idColumn: 'id',
+  severityColumn: null,
+  sourceColumn: null,
+  typeColumn: 'provider',
+  messageColumn: 'provider',
+  metadataColumn: 'metadata',
+  extraMetadataColumns: ['provider', 'model', 'feature', 'user_id', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'cost_usd', 'latency_ms', 'success'],
+  defaultSource: 'ai_usage',
+  kindOf: () => 'event',
+};
+
 /** Tables synced by default, in this order. */
-export const DEFAULT_SOURCES: readonly SyncSource[] = [ROMAN_EVENTS_SOURCE, SYSTEM_LOGS_SOURCE];
+export const DEFAULT_SOURCES: readonly SyncSource[] = [ROMAN_EVENTS_SOURCE, SYSTEM_LOGS_SOURCE, AI_USAGE_LOGS_SOURCE];
 
 /** Longest message copied into the cache (the rest is cut server-side, marked with "…"). */
 export const MAX_MESSAGE_CHARS = 100_000;

@@ -692,6 +692,29 @@ function AiCostCard({ panel, loading, generatedAt }: { panel: Panel<AiCostPanel>
               ) : (
                 <p className="muted">No AI usage in the last 30 days.</p>
               )}
+              <p className={data.projection.overrun ? 'error' : 'hint'} data-testid="ai-projection">
+                Projected this month at {fmt.usd(data.projection.dailyRateUsd)}/day: {fmt.usd(data.projection.projectedUsd)}
+                {data.projection.overrun ? ` — ${fmt.usd(data.projection.projectedUsd - data.monthlyBudgetUsd)} over the budget` : ' — within the budget'}
+              </p>
+              {data.topConsumers.length > 0 && (
+                <div data-testid="ai-consumers">
+                  <strong>Top consumers (30 d)</strong>
+                  <ol>
+                    {data.topConsumers.map((c) => (
+                      <li key={c.feature || '(unattributed)'}>
+                        {c.label}: {fmt.usd(c.costUsd)} ({Math.round(c.share * 100)}%)
+                      </li>
+                    ))}
+                  </ol>
+                </div>
+              )}
+              <ul className="hint" data-testid="ai-recommendations">
+                {data.recommendations.map((r) => (
+                  <li key={r.text}>
+                    {r.level === 'ok' ? '✅' : r.level === 'critical' ? '🔴' : '⚠️'} {r.text}
+                  </li>
+                ))}
+              </ul>
             </>
           );
         }}

@@ -10,6 +10,7 @@ import { SettingsPage } from './SettingsPage';
 import { TriagePage } from './TriagePage';
 import { OperationsPage } from './OperationsPage';
 import { RunbooksPage } from './RunbooksPage';
+import { SchemaAuditPage } from './SchemaAuditPage';
 
 export interface PageDef {
   id: string;
@@ -26,5 +27,6 @@ export const pages: PageDef[] = [
   { id: 'triage', title: 'Triage', icon: '🩺', component: TriagePage },
   { id: 'operations', title: 'Operations', icon: '🛠️', component: OperationsPage },
   { id: 'runbooks', title: 'Runbooks', icon: '📋', component: RunbooksPage },
+  { id: 'audit', title: 'Audit', icon: '🔍', component: SchemaAuditPage },
   { id: 'settings', title: 'Settings', icon: '⚙️', component: SettingsPage },
 ];
