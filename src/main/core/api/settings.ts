@@ -38,9 +38,12 @@ export function registerSettingsHandlers(registry: HandlerRegistry, settings: Se
     await workspaces?.reopen()?.catch(() => undefined);
     return notifierView(settings);
   });
-  registry.method('settings.saveProfile', (input, ctx) => {
+  registry.method('settings.saveProfile', async (input, ctx) => {
     const saved = settings.saveProfile(input.profile, input.password);
     ctx.emit('settings.changed', { reason: 'profiles' });
+    // The watched profile changed (host, TLS, password…): open it again with what was saved.
+    const open = workspaces?.open;
+    if (open?.spec.kind === 'profile' && open.spec.id === saved.id) await workspaces!.openProfile(saved.id).catch(() => undefined);
     return saved;
   });
   registry.method('settings.testConnection', async (input) => {
@@ -61,6 +64,8 @@ export function registerSettingsHandlers(registry: HandlerRegistry, settings: Se
     for (const overrides of Object.values(next.connectionThresholds)) resolveThresholds(DEFAULT_THRESHOLDS, next.thresholds, overrides);
     const prefs = settings.setPreferences(input.patch);
     ctx.emit('settings.changed', { reason: 'preferences' });
+    // Budget, thresholds, retention and notifications take effect at once in the open workspace.
+    workspaces?.applyPreferences();
     return prefs;
   });
 }

@@ -29,6 +29,7 @@ import type { Decision } from '../../../shared/constitution';
 import type { ConnectionTarget } from '../../../shared/connections';
 import type { SyncSummary } from '../../../shared/api/workspace';
 import type { WorkspaceKind, WorkspaceStatus } from '../../../shared/workspace';
+import type { MonitoringThresholds } from '../../../shared/monitoring';
 
 export interface WorkspaceSpec {
   kind: WorkspaceKind;
@@ -55,6 +56,16 @@ export interface WorkspaceDeps {
   /** Cache retention (preferences; defaults 90 days, 2048 MiB). */
   retentionDays?: number;
   retentionMaxMb?: number;
+  /** Resolved thresholds (Settings); the alert rules read their limits from them. */
+  thresholds?: MonitoringThresholds;
+}
+
+/** What `applyPreferences` changes in an open workspace without reopening it. */
+export interface LivePreferences {
+  monthlyAiBudgetUsd: number;
+  thresholds: MonitoringThresholds;
+  retentionDays: number;
+  retentionMaxMb: number;
 }
 
 function targetUrl(t: ConnectionTarget): string {
@@ -82,6 +93,8 @@ export class Workspace {
   private readonly maintenance: CacheMaintenance;
   private closed = false;
   private readonly autoHandled = new Set<string>();
+  /** Read by every retention run: applyPreferences changes it in place. */
+  private readonly retention: { maxAgeDays: number; maxBytes: number };
   private state: Pick<WorkspaceStatus, 'offlineSince' | 'lastSyncedAt' | 'syncProgress' | 'initialized' | 'leader' | 'listen' | 'cacheIntegrity'> = {
     cacheIntegrity: null,
     offlineSince: null,
@@ -96,6 +109,7 @@ export class Workspace {
     readonly spec: WorkspaceSpec,
     private readonly deps: WorkspaceDeps,
   ) {
+    this.retention = { maxAgeDays: deps.retentionDays ?? 90, maxBytes: (deps.retentionMaxMb ?? 2048) * 1024 * 1024 };
     this.cache = Cache.open(join(deps.dataDir, 'cache', `${cacheFileStem(spec.cacheKey)}.sqlite`), { clock: deps.clock });
     const url = typeof spec.connection === 'string' ? spec.connection : targetUrl(spec.connection);
     this.db = openPool(url, { max: 1, lazy: true, connectionTimeoutMillis: 5000, statementTimeoutMs: 15_000, heartbeatMs: 15_000 });
@@ -104,7 +118,7 @@ export class Workspace {
     this.stopForwarding = forwardStoreChanges(this.cache, deps.emit);
     // Retention (age and size from the preferences) and a daily integrity check of the cache.
     this.maintenance = startCacheMaintenance(this.cache, {
-      retention: { maxAgeDays: deps.retentionDays ?? 90, maxBytes: (deps.retentionMaxMb ?? 2048) * 1024 * 1024 },
+      retention: this.retention,
       onIntegrity: (report) => {
         this.state.cacheIntegrity = { ok: report.ok, checkedAt: report.checkedAt, problems: report.problems.slice(0, 5) };
         this.changed();
@@ -126,7 +140,10 @@ export class Workspace {
       emit: (e) => deps.emit('alerts.changed', e),
       desktop: deps.desktop,
       discord: deps.discordWebhook ? { url: deps.discordWebhook } : undefined,
-      config: deps.monthlyAiBudgetUsd ? { monthlyAiBudgetUsd: deps.monthlyAiBudgetUsd } : {},
+      config: {
+        ...(deps.monthlyAiBudgetUsd ? { monthlyAiBudgetUsd: deps.monthlyAiBudgetUsd } : {}),
+        ...(deps.thresholds ? { thresholds: deps.thresholds } : {}),
+      },
       sinks: [{ record: (t) => this.recordAlertTransition(t) }],
       // Silences and acknowledgements survive restarts and reopening, per watched database.
       stateStore: new CacheAlertStateStore(this.cache),
@@ -273,6 +290,21 @@ export class Workspace {
     this.changed();
     void this.syncNow();
     return report;
+  }
+
+  /**
+   * New preferences, at once: the api_quota budget and the alert-rule limits (then the rules run
+   * again, so what fires under the new limits fires now), and the cache retention (applied now).
+   */
+  applyPreferences(p: LivePreferences): void {
+    if (this.closed) return;
+    Object.assign(this.alerts.config, { monthlyAiBudgetUsd: p.monthlyAiBudgetUsd, thresholds: p.thresholds });
+    const maxBytes = p.retentionMaxMb * 1024 * 1024;
+    const retentionChanged = this.retention.maxAgeDays !== p.retentionDays || this.retention.maxBytes !== maxBytes;
+    this.retention.maxAgeDays = p.retentionDays;
+    this.retention.maxBytes = maxBytes;
+    if (retentionChanged) void this.maintenance.runRetention();
+    void this.alerts.evaluate().catch(() => this.changed());
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,7 @@ import type { SettingsView } from '../../../shared/api/settings';
 import type { WorkspaceStatus } from '../../../shared/workspace';
 import { ProfileForm } from '../components/settings/ProfileForm';
 import { PreferencesForm } from '../components/settings/PreferencesForm';
+import { ThresholdsForm } from '../components/settings/ThresholdsForm';
 import { NotifiersCard } from '../components/settings/NotifiersCard';
 import '../audit.css';
 
@@ -314,6 +315,9 @@ export function SettingsPage() {
       </div>
       <div className="grid-2" style={{ marginTop: 16 }}>
         <NotifiersCard notifiers={notifiers} secretStore={secretStore} onSaved={reload} />
+      </div>
+      <div style={{ marginTop: 16 }}>
+        <ThresholdsForm preferences={preferences} profiles={profiles} onSaved={reload} />
       </div>
     </div>
   );
