@@ -32,6 +32,7 @@ function parse(args: string[]) {
 }
 
 export const command: CliCommand = {
+  usage: USAGE,
   summary: 'Request approval of an action in plain words, e.g. "deploy to staging" (--entropy X | --db URL) --dry-run [--json]',
   async run(io) {
     const { values, positionals } = parse(io.args);

@@ -63,6 +63,7 @@ async function playbook(io: CliIO, args: string[]): Promise<number> {
 }
 
 export const command: CliCommand = {
+  usage: USAGE,
   summary: 'error triage: fingerprint messages, list error patterns, run remediation playbooks',
   run: (io) => runSubcommand(io, USAGE, { fingerprint, patterns, playbook }),
 };

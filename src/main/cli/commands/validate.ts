@@ -99,6 +99,7 @@ function parse(args: string[]) {
 }
 
 export const command: CliCommand = {
+  usage: 'usage: roman validate (--entropy X | --db URL) [--json] [FILE|-]   (one ActionData JSON object; standard input by default)',
   summary: 'Validate one ActionData JSON object against the four laws (--entropy X | --db URL) [--json] [FILE|-]',
   async run(io) {
     const { values, positionals } = parse(io.args);
