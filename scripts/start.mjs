@@ -21,8 +21,17 @@ function electronBinary() {
 let binary = electronBinary();
 if (!binary && existsSync(join(electronDir, 'install.js'))) {
   process.stderr.write('Electron binary not installed yet: trying to download it (npx install-electron)…\n');
-  const r = spawnSync(process.execPath, [join(electronDir, 'install.js')], { stdio: 'inherit', timeout: 120_000 });
+  // Its output is kept: a failed download prints a raw stack (TypeError: fetch failed …); say it in one line.
+  const r = spawnSync(process.execPath, [join(electronDir, 'install.js')], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: 120_000 });
   if (r.status === 0) binary = electronBinary();
+  else {
+    const lines = `${r.stderr ?? ''}\n${r.stdout ?? ''}`.split('\n').map((l) => l.trim());
+    const reason =
+      lines.find((l) => /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ECONNRESET|certificate)\b/.test(l)) ??
+      lines.find((l) => /^(\w*Error|RequestError|HTTPError)\b/.test(l)) ??
+      (r.error ? r.error.message : 'no reason given');
+    process.stderr.write(`Download failed: ${reason.replace(/^\[?cause\]?:?\s*/i, '').slice(0, 200)}\n`);
+  }
 }
 if (!binary) {
   process.stderr.write(

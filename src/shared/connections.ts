@@ -60,20 +60,21 @@ const tlsSchema = z
 export type TlsSettings = z.infer<typeof tlsSchema>;
 
 const hostSchema = z
-  .string()
-  .min(1, 'host is required')
+  .string({ error: 'Enter the server’s host name, e.g. db.example.com' })
+  .min(1, 'Enter the server’s host name, e.g. db.example.com')
   .max(255)
   .refine((h) => !/[\s/@]/.test(h), 'host must not contain spaces, "/" or "@"');
-const identifierSchema = z
-  .string()
-  .min(1)
+const identifierSchema = (what: string) =>
+  z
+  .string({ error: `Enter the ${what}` })
+  .min(1, `Enter the ${what}`)
   .max(63, 'at most 63 characters (a Postgres identifier)')
   .refine((s) => !/[\0]/.test(s), 'must not contain NUL characters');
 
 const profileBase = {
   /** Stable id (settings key). */
   id: z.string().min(1).max(100).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, "_", "." and "-" only'),
-  name: z.string().trim().min(1, 'name is required').max(100),
+  name: z.string({ error: 'Enter a name for this profile' }).trim().min(1, 'Enter a name for this profile, e.g. Billing staging').max(100, 'Use at most 100 characters'),
   environment: z.enum(ENVIRONMENTS),
   tls: tlsSchema,
   /** Whether a password is stored for this profile (in the OS keychain via safeStorage, never here). */
@@ -87,7 +88,7 @@ const urlTargetSchema = z
     ...profileBase,
     kind: z.literal('url'),
     /** postgres:// URL without a password (a password in the URL is rejected: store it as a secret). */
-    url: z.string().min(1),
+    url: z.string({ error: 'Enter a connection URL, e.g. postgres://user@host:5432/database' }).min(1, 'Enter a connection URL, e.g. postgres://user@host:5432/database'),
   })
   .strict();
 
@@ -96,9 +97,13 @@ const fieldsTargetSchema = z
     ...profileBase,
     kind: z.literal('fields'),
     host: hostSchema,
-    port: z.number().int().min(1).max(65535),
-    database: identifierSchema,
-    user: identifierSchema,
+    port: z
+      .number({ error: 'Enter a port number, e.g. 5432' })
+      .int('Enter a whole port number, e.g. 5432')
+      .min(1, 'The port must be between 1 and 65535')
+      .max(65535, 'The port must be between 1 and 65535'),
+    database: identifierSchema('database name'),
+    user: identifierSchema('user name'),
   })
   .strict();
 

@@ -8,7 +8,11 @@ import { z } from 'zod';
 export const preferencesSchema = z
   .object({
     /** Monthly AI budget in US dollars (the manual's default: $500). */
-    monthlyAiBudgetUsd: z.number().positive().max(10_000_000).default(500),
+    monthlyAiBudgetUsd: z
+      .number({ error: 'Enter a budget in dollars, e.g. 500' })
+      .positive('Enter a budget above $0, e.g. 500')
+      .max(10_000_000, 'Enter a budget of at most $10,000,000')
+      .default(500),
     /** Global threshold overrides (layered over the defaults, under per-connection overrides). */
     thresholds: z.record(z.string().max(100), z.number().finite()).default({}),
     /** Per-connection threshold overrides, keyed by profile id. */
@@ -18,8 +22,18 @@ export const preferencesSchema = z
     /** Desktop notifications for firing alerts. */
     desktopNotifications: z.boolean().default(true),
     /** Local cache retention. */
-    retentionDays: z.number().int().min(1).max(3650).default(90),
-    retentionMaxMb: z.number().int().min(10).max(1_000_000).default(2048),
+    retentionDays: z
+      .number({ error: 'Enter a number of days, e.g. 90' })
+      .int('Enter whole days, e.g. 90')
+      .min(1, 'Keep records for at least 1 day')
+      .max(3650, 'Keep records for at most 3650 days (10 years)')
+      .default(90),
+    retentionMaxMb: z
+      .number({ error: 'Enter a size in megabytes, e.g. 2048' })
+      .int('Enter whole megabytes, e.g. 2048')
+      .min(10, 'The cache needs at least 10 MB')
+      .max(1_000_000, 'Enter at most 1,000,000 MB')
+      .default(2048),
     /** The profile the app opens; null = the sample workspace. */
     activeProfileId: z.string().max(100).nullable().default(null),
     /** Discord bot: the primary channel (its guild gets the slash commands); the token is a secret, elsewhere. */
@@ -48,4 +62,18 @@ export interface SecretStoreStatus {
 export interface NotifierSettingsView {
   /** `source`: where the webhook comes from (the secret store, or ROMAN_DISCORD_WEBHOOK_URL). */
   discord: { configured: boolean; source: 'settings' | 'environment' | null };
+}
+
+/**
+ * A decimal number as people type it: "4.2", "4,2" (decimal comma), "1 000", "$500", "1,000.50".
+ * Returns null when the text is not a number (the form then says what to enter).
+ */
+export function parseDecimal(text: string): number | null {
+  let t = text.trim().replace(/^\$\s*/, '').replace(/[\s\u00a0\u202f_]/g, '');
+  if (t === '') return null;
+  if (/^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(t)) t = t.replace(/,/g, ''); // 1,000 or 1,000.50
+  else if (/^-?\d*,\d+$/.test(t)) t = t.replace(',', '.'); // 4,2
+  if (!/^-?(\d+\.?\d*|\.\d+)$/.test(t)) return null;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : null;
 }

@@ -114,7 +114,15 @@ test('preferences are validated by the core and kept', async ({ page }) => {
   await page.getByLabel('Monthly AI budget (USD)').fill('-5');
   await page.getByRole('button', { name: 'Save preferences' }).click();
   await expect(page.getByTestId('pref-budget-error')).toBeVisible();
-  await expect(page.getByTestId('preferences-error')).toContainText('monthlyAiBudgetUsd');
+  await expect(page.getByTestId('pref-budget-error')).toHaveText('Enter a budget above $0, e.g. 500');
+  await expect(page.getByTestId('preferences-error')).toContainText('Monthly AI budget: Enter a budget above $0');
+  await page.getByLabel('Monthly AI budget (USD)').fill('five hundred');
+  await page.getByRole('button', { name: 'Save preferences' }).click();
+  await expect(page.getByTestId('pref-budget-error')).toHaveText('Enter a budget in dollars, e.g. 500');
+  await page.getByLabel('Monthly AI budget (USD)').fill('4,2');
+  await page.getByRole('button', { name: 'Save preferences' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  await expect(page.getByLabel('Monthly AI budget (USD)')).toHaveValue('4.2');
 
   await page.getByLabel('Monthly AI budget (USD)').fill('750');
   await page.getByLabel('Keep cached records for (days)').fill('30');
@@ -126,4 +134,31 @@ test('preferences are validated by the core and kept', async ({ page }) => {
   await expect(page.getByLabel('Monthly AI budget (USD)')).toHaveValue('750');
   await expect(page.getByLabel('Keep cached records for (days)')).toHaveValue('30');
   await expect(page.getByLabel('Desktop notifications')).not.toBeChecked();
+});
+
+test('thresholds: the manual default is shown, bad input is explained, a saved value applies and stays', async ({ page }) => {
+  await openSettings(page);
+  const form = page.getByTestId('thresholds-form');
+  await expect(form.getByLabel('Apply to')).toHaveValue('');
+  const rls = form.locator('[data-testid="threshold-row"][data-key="rlsViolationsPerIpPerMinute"]');
+  await expect(rls.getByTestId('threshold-default')).toHaveText('5');
+  const rlsInput = form.getByLabel('RLS violations from one IP per minute (security_breach)');
+  await expect(rlsInput).toHaveAttribute('placeholder', '5');
+  await rlsInput.fill('three');
+  await form.getByRole('button', { name: 'Save thresholds' }).click();
+  await expect(page.getByTestId('thr-rlsViolationsPerIpPerMinute-error')).toContainText('Enter a number');
+
+  // Warning above critical: refused by the core, nothing stored.
+  await rlsInput.fill('3');
+  await form.getByLabel('Error rate — warning').fill('0,2');
+  await form.getByLabel('Error rate — alert (error_rate_spike)').fill('0,1');
+  await form.getByRole('button', { name: 'Save thresholds' }).click();
+  await expect(page.getByTestId('thresholds-error')).toContainText('errorRateCritical (0.1) must be at least errorRateWarning (0.2)');
+
+  await form.getByLabel('Error rate — warning').fill('');
+  await form.getByRole('button', { name: 'Save thresholds' }).click();
+  await expect(page.getByTestId('thresholds-saved')).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId('thresholds-form').getByLabel('RLS violations from one IP per minute (security_breach)')).toHaveValue('3');
+  await expect(page.getByTestId('thresholds-form').getByLabel('Error rate — alert (error_rate_spike)')).toHaveValue('0.1');
 });

@@ -11,6 +11,8 @@ export interface CliIO {
 export interface CliCommand {
   /** One line for `roman help`. */
   summary: string;
+  /** What `roman <command> --help` prints (options, environment variables). */
+  usage?: string;
   run(io: CliIO): Promise<number>;
 }
 

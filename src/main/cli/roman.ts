@@ -55,6 +55,13 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     process.stderr.write(`roman: unknown command "${name}"\n\n${await help()}`);
     return EXIT.invalid;
   }
+  // Every command answers --help / -h (before the option list ends with `--`), without running.
+  const end = args.indexOf('--');
+  const own = end === -1 ? args : args.slice(0, end);
+  if (own.includes('--help') || own.includes('-h') || (own.length === 1 && own[0] === 'help')) {
+    process.stdout.write(`roman ${name} — ${cmd.summary}\n\n${cmd.usage ?? `usage: roman ${name} [options]`}\n`);
+    return EXIT.ok;
+  }
   if (name !== 'selftest') {
     const report = (options.selfTest ?? runSelfTest)();
     if (!report.passed) {

@@ -7,7 +7,22 @@
 import { join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { parseArgs } from 'node:util';
-import { createCore, CoreCompromisedError, defaultRequester } from '../core/app';
+import { BROWSER_HOST_NO_SECRETS, createCore, CoreCompromisedError, defaultRequester } from '../core/app';
+import { JsonFileBackend } from '../core/settings/json-file-backend';
+import { NoSecretVault, Settings, type SettingsBackend } from '../core/settings/settings';
+import { validateWebhookUrl } from '../core/notify/discord';
+import { parseDecimal } from '../../shared/settings';
+
+const USAGE = `usage: npm run web -- [options]
+  --db URL                 watch this database (also ROMAN_DB_URL) instead of the saved choice / the sample workspace
+  --no-workspace           open no database
+  --discord-webhook URL    send alerts to this Discord webhook for this run (also ROMAN_DISCORD_WEBHOOK_URL)
+  --budget USD             monthly AI budget for this run, e.g. 500 (also ROMAN_AI_MONTHLY_BUDGET_USD)
+  --port N                 serve on this loopback port (default: a free one)
+  --data-dir DIR           data folder (also ROMAN_DATA_DIR; default ~/.local/share/roman-desktop)
+  --json                   print {"url","origin"} as one line
+  --help                   this text
+`;
 import { startBrowserHost } from './browser-host';
 
 async function main(): Promise<void> {
@@ -19,8 +34,26 @@ async function main(): Promise<void> {
       'data-dir': { type: 'string' },
       db: { type: 'string' },
       'no-workspace': { type: 'boolean', default: false },
+      'discord-webhook': { type: 'string' },
+      budget: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  // --discord-webhook: for this run, as ROMAN_DISCORD_WEBHOOK_URL would (the browser host stores no secrets).
+  const webhook = values['discord-webhook'];
+  if (webhook !== undefined) {
+    validateWebhookUrl(webhook);
+    process.env.ROMAN_DISCORD_WEBHOOK_URL = webhook;
+  }
+  const budgetText = values.budget ?? process.env.ROMAN_AI_MONTHLY_BUDGET_USD;
+  const budget = budgetText === undefined || budgetText === '' ? undefined : parseDecimal(budgetText);
+  if (budget === null || (budget !== undefined && !(budget > 0))) {
+    throw new Error(`--budget must be an amount in dollars above 0, e.g. 500 (got "${budgetText}")`);
+  }
   const dbUrl = values.db ?? process.env.ROMAN_DB_URL;
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got "${values.port}"`);
@@ -29,7 +62,18 @@ async function main(): Promise<void> {
   // Which database to watch: --db/ROMAN_DB_URL, nothing (--no-workspace), or the user's choice
   // (a saved profile, else the sample workspace).
   const workspace = values['no-workspace'] ? 'none' : dbUrl ? { url: dbUrl, name: 'Command-line database' } : 'default';
-  const core = await createCore({ dataDir, workspace });
+  // --budget: this run's monthly AI budget, over the saved preference (never written to it).
+  const fileBackend = new JsonFileBackend(join(dataDir, 'settings.json'));
+  const backend: SettingsBackend =
+    budget === undefined
+      ? fileBackend
+      : {
+          get: (key) => (key === 'preferences' ? { ...((fileBackend.get(key) as object | undefined) ?? {}), monthlyAiBudgetUsd: budget } : fileBackend.get(key)),
+          set: (key, value) => fileBackend.set(key, value),
+          delete: (key) => fileBackend.delete(key),
+        };
+  const settings = new Settings(backend, new NoSecretVault(BROWSER_HOST_NO_SECRETS));
+  const core = await createCore({ dataDir, workspace, settings });
   if (!values.json) process.stdout.write(core.selfTestLines.join('\n') + '\n\n');
   const host = await startBrowserHost({
     core,

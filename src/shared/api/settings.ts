@@ -4,6 +4,15 @@ import type { ConnectionProfile } from '../connections';
 import type { ConnectionTestReport } from '../connection-test';
 import { preferencesSchema, type NotifierSettingsView, type Preferences, type SecretStoreStatus } from '../settings';
 
+/** preferencesSchema with every key optional and no defaults (a patch). */
+const preferencesPatchSchema = z
+  .object(
+    Object.fromEntries(
+      Object.entries(preferencesSchema.shape).map(([k, v]) => [k, (v instanceof z.ZodDefault ? (v.unwrap() as z.ZodType) : (v as z.ZodType)).optional()]),
+    ) as { [K in keyof typeof preferencesSchema.shape]: z.ZodOptional<z.ZodType<Preferences[K]>> },
+  )
+  .strict();
+
 export const settingsInputs = {
   'settings.get': z.object({}).strict(),
   'settings.saveProfile': z
@@ -23,7 +32,8 @@ export const settingsInputs = {
       password: z.string().max(1024).nullable().optional(),
     })
     .strict(),
-  'settings.setPreferences': z.object({ patch: preferencesSchema.partial() }).strict(),
+  // Only the keys sent are changed: the defaults of preferencesSchema must not fill in the others.
+  'settings.setPreferences': z.object({ patch: preferencesPatchSchema }).strict(),
   /** Write-only: the Discord webhook URL for alerts (a secret), or null to remove it. */
   'settings.setDiscordWebhook': z.object({ url: z.string().trim().min(1).max(2048).nullable() }).strict(),
 } satisfies Record<string, z.ZodType>;

@@ -83,6 +83,7 @@ async function evaluate(io: CliIO, args: string[]): Promise<number> {
 }
 
 export const command: CliCommand = {
+  usage: USAGE,
   summary: 'Alert rules: `alerts evaluate --db URL [--json]` evaluates every rule once',
   async run(io) {
     const [sub, ...rest] = io.args;

@@ -38,6 +38,7 @@ function parse(args: string[]) {
 }
 
 export const command: CliCommand = {
+  usage: USAGE,
   summary: 'Request approval of an action in plain words, e.g. "vacuum analyze public.orders" (--entropy X | --db URL [--entropy X]) [--environment ENV] [--ttl SECONDS] [--dry-run] [--json]',
   async run(io) {
     const { values, positionals } = parse(io.args);

@@ -51,6 +51,7 @@ async function verify(io: CliIO, args: string[]): Promise<number> {
 }
 
 export const command: CliCommand = {
+  usage: USAGE,
   summary: 'verify the tamper-evident local audit trail: audit-log verify',
   run: (io) => runSubcommand(io, USAGE, { verify }),
 };

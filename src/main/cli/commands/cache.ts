@@ -80,6 +80,7 @@ async function retention(io: CliIO, args: string[]): Promise<number> {
 }
 
 export const command: CliCommand = {
+  usage: USAGE,
   summary: 'upkeep of the local cache: cache check (integrity) | cache retention',
   run: (io) => runSubcommand(io, USAGE, { check, retention }),
 };

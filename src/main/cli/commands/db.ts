@@ -64,6 +64,7 @@ async function init(io: CliIO, args: string[]): Promise<number> {
 }
 
 export const command: CliCommand = {
+  usage: USAGE,
   summary: 'Database setup: `db init --db URL` installs or verifies the R.O.M.A.N. schema',
   async run(io) {
     const [sub, ...rest] = io.args;

@@ -8,11 +8,12 @@
  * cache cannot be used (e.g. written by a newer version).
  */
 import { parseArgs } from 'node:util';
-import { createWriteStream, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, renameSync, rmSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { SEVERITIES, RECORD_KINDS, isRecordKind, isSeverity, type RecordFilter, type RecordKind, type StoredRecord } from '../../../shared/store';
 import { Cache, CacheInputError, CacheNotFoundError } from '../../core/store/cache';
-import { resolveCachePath } from '../../core/store/paths';
+import { defaultCachePath, resolveCachePath } from '../../core/store/paths';
+import { activeAppCache, knownProfileNames, profileCache } from '../../core/store/app-cache';
 import { parseTimeBound } from '../../core/store/query';
 import { systemClock } from '../../core/clock';
 import { runSelfTest } from '../../core/constitution/index';
@@ -34,9 +35,11 @@ const USAGE = `usage:
   roman events search [TEXT] [--severity S]... [--source S] [--type T] [--kind K]... [--since 24h|7d|ISO]
                       [--until 1h|ISO] [--limit N] [--cursor C] [--json] [--cache PATH | --db URL | --profile NAME]
   roman events export --format csv|jsonl [filters as for search] [--out FILE]
-  roman events show ID [--json] [--cache PATH]
+  roman events show ID [--json] [--cache PATH | --db URL | --profile NAME]
 severities: ${SEVERITIES.join(', ')}; kinds: ${RECORD_KINDS.join(', ')}
-cache: --cache PATH, else $ROMAN_CACHE, else ~/.local/share/roman-desktop/cache/default.sqlite ($ROMAN_DATA_DIR)`;
+cache: --cache PATH; --db URL (that database's cache); --profile NAME (the profile's name as shown in the app, or its id);
+       else $ROMAN_CACHE, $ROMAN_DB_URL's cache, else the cache the app uses for its active profile (the sample workspace's
+       when none is active), looked up in $ROMAN_DATA_DIR, else ~/.local/share/roman-desktop and the desktop app's folder`;
 
 interface CacheLocationArgs {
   cache?: string;
@@ -44,13 +47,44 @@ interface CacheLocationArgs {
   profile?: string;
 }
 
+/**
+ * Which cache a command reads: --cache, --db, --profile (the name shown in the app, or the id),
+ * $ROMAN_CACHE, $ROMAN_DB_URL's cache, else the cache the app uses for its active profile (the
+ * sample workspace's when none), else a legacy default.sqlite. `describes` says whose it is.
+ */
+export function cacheLocationForCli(values: CacheLocationArgs, env: NodeJS.ProcessEnv): { path: string; describes: string | null } {
+  if (values.profile && !values.cache && !values.db) {
+    const found = profileCache(values.profile, env);
+    if (!found) {
+      const names = knownProfileNames(env);
+      throw new UsageError(
+        `no connection profile named "${values.profile}"${names.length ? ` (profiles: ${names.map((n) => `"${n}"`).join(', ')})` : ' (no profiles are saved in the app)'}`,
+      );
+    }
+    return found;
+  }
+  if (values.cache || values.db || env.ROMAN_CACHE || env.ROMAN_DB_URL) return { path: resolveCachePath(values, env), describes: null };
+  const app = activeAppCache(env);
+  if (!existsSync(app.path)) {
+    const legacy = defaultCachePath(undefined, env);
+    if (existsSync(legacy)) return { path: legacy, describes: null };
+  }
+  return app;
+}
+
 /** Opens an existing cache for a CLI command; a missing file is a usage error (exit 2). */
 export function openCacheForCli(values: CacheLocationArgs, io: CliIO): Cache {
-  const path = resolveCachePath(values, io.env);
+  const { path, describes } = cacheLocationForCli(values, io.env);
   try {
     return Cache.open(path, { create: false, clock: systemClock });
   } catch (err) {
-    if (err instanceof CacheNotFoundError) throw new UsageError(err.message);
+    if (err instanceof CacheNotFoundError) {
+      throw new UsageError(
+        describes
+          ? `no cache yet for ${describes} at ${path}: open it in the app (or run \`roman sync --db URL\`) first, or name one with --cache PATH, --db URL or --profile NAME`
+          : err.message,
+      );
+    }
     throw err;
   }
 }
@@ -252,6 +286,7 @@ async function show(io: CliIO, args: string[]): Promise<number> {
 }
 
 export const command: CliCommand = {
+  usage: USAGE,
   summary: 'search, show and export the local cache (offline): events search|export|show',
   run: (io) => runSubcommand(io, USAGE, { search, export: exportCmd, show }),
 };

@@ -77,6 +77,7 @@ async function start(io: CliIO, args: string[]): Promise<number> {
 }
 
 export const command: CliCommand = {
+  usage: USAGE,
   summary: 'Run the sample workspace (embedded Postgres with generated data): roman sample start',
   async run(io) {
     const [sub, ...rest] = io.args;

@@ -3,6 +3,7 @@ import { runSelfTest } from '../../core/constitution';
 import { EXIT, type CliCommand } from '../io';
 
 export const command: CliCommand = {
+  usage: 'usage: roman selftest   (no options; exit 0, or 1 if a test fails)',
   summary: 'Run the Constitutional Core self-test (exit 1 if the core is compromised)',
   async run(io) {
     if (io.args.length > 0) {

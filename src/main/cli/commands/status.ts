@@ -77,6 +77,7 @@ async function status(io: CliIO): Promise<number> {
 }
 
 export const command: CliCommand = {
+  usage: USAGE,
   summary: 'System status like the manual\'s /status: core, database, AI quota, recent activity, entropy',
   async run(io) {
     try {

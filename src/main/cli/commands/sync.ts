@@ -45,6 +45,7 @@ function formatSummary(r: SyncResult, cachePath: string, redact: (s: string) => 
 }
 
 export const command: CliCommand = {
+  usage: USAGE,
   summary: 'Push the local outbox and pull new events and logs into the offline cache',
   async run(io) {
     let values: { db?: string; cache?: string; json?: boolean };

@@ -17,7 +17,7 @@ import { fingerprintBatch } from '../../core/triage/fingerprint';
 
 const USAGE = `usage:
   roman triage fingerprint [FILE|-] [--json]
-  roman triage patterns --db URL [--cache PATH] [--status S] [--json]
+  roman triage patterns --db URL [--cache PATH] [--status S] [--since 24h] [--json]
   roman triage playbook NAME --db URL [--json] [--outcome resolved_automatically|resolved_with_help|not_resolved] [--note TEXT]
 playbooks: ${'db_connection_failures, rls_violations, api_rate_limit, stripe_webhook, deployment_failures'}`;
 
@@ -63,6 +63,7 @@ async function playbook(io: CliIO, args: string[]): Promise<number> {
 }
 
 export const command: CliCommand = {
+  usage: USAGE,
   summary: 'error triage: fingerprint messages, list error patterns, run remediation playbooks',
   run: (io) => runSubcommand(io, USAGE, { fingerprint, patterns, playbook }),
 };

@@ -121,6 +121,7 @@ function parse(args: string[]) {
 }
 
 export const command: CliCommand = {
+  usage: 'usage: roman validate (--entropy X | --db URL [--entropy X]) [--json] [FILE|-]   (one ActionData JSON object; standard input by default)',
   summary: 'Validate one ActionData JSON object against the four laws (--entropy X | --db URL [--entropy X]) [--json] [FILE|-]',
   async run(io) {
     const { values, positionals } = parse(io.args);

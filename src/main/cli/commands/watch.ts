@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createAlerting } from '../../core/alerts';
-import { formatTransition } from '../../core/alerts/format';
+import { formatLabels, formatTransition } from '../../core/alerts/format';
 import { systemClock } from '../../core/clock';
 import { openPool } from '../../core/db/connection';
 import { discordWebhookFromEnv, redactWebhookUrl, validateWebhookUrl } from '../../core/notify/discord';
@@ -16,7 +16,7 @@ import { EXIT, UsageError, type CliCommand, type CliIO } from '../io';
 import { parseBudget, requireDbUrl, requireSelfTest } from './alerts';
 
 const USAGE =
-  'usage: roman watch --db URL [--discord-webhook URL] [--budget USD]   (URL also from ROMAN_DB_URL, webhook from ROMAN_DISCORD_WEBHOOK)';
+  'usage: roman watch --db URL [--discord-webhook URL] [--budget USD]   (URL also from ROMAN_DB_URL, webhook from ROMAN_DISCORD_WEBHOOK_URL, budget from ROMAN_AI_MONTHLY_BUDGET_USD)\nPrints the alerts already firing at start ("firing since …"), then one line per alert that fires or resolves.';
 
 async function watch(io: CliIO): Promise<number> {
   const { values } = parseArgs({
@@ -53,6 +53,9 @@ async function watch(io: CliIO): Promise<number> {
     return EXIT.unavailable;
   }
 
+  // Alerts already firing when watch starts (restored from ops.roman_events, so no transition) are
+  // printed once after the first evaluation, as "firing since …"; then every transition.
+  const printedFiring = new Set<string>();
   const alerting = createAlerting({
     db,
     listen: listenPool,
@@ -60,7 +63,10 @@ async function watch(io: CliIO): Promise<number> {
     ...(webhook ? { discord: { url: webhook } } : {}),
     config: budget !== undefined ? { monthlyAiBudgetUsd: budget } : {},
     onTransitions: (ts) => {
-      for (const t of ts) if (t.to === 'firing' || t.to === 'resolved') io.stdout(formatTransition(t) + '\n');
+      for (const t of ts) {
+        if (t.to === 'firing') printedFiring.add(t.fingerprint);
+        if (t.to === 'firing' || t.to === 'resolved') io.stdout(formatTransition(t) + '\n');
+      }
     },
     onListenState: (s) => io.stderr(`roman watch: LISTEN roman_signals: ${s}\n`),
     onLeaderChange: (leader) =>
@@ -81,6 +87,13 @@ async function watch(io: CliIO): Promise<number> {
       `roman watch: watching ${db.description}${webhook ? ` (Discord: ${redactWebhookUrl(webhook)})` : ''}; Ctrl+C to stop\n`,
     );
     await alerting.start();
+    const now = systemClock.now().toISOString();
+    const current = alerting.service.list();
+    for (const a of [...current.firing, ...current.silenced.filter((x) => x.state === 'firing')]) {
+      if (printedFiring.has(a.fingerprint)) continue;
+      const labels = Object.keys(a.labels).length ? formatLabels(a.labels) : '{}';
+      io.stdout(`${now} FIRING   ${a.rule} ${a.severity} ${labels} ${a.summary} (firing since ${a.startsAt ?? a.activeAt}${a.silencedBy.length ? ', silenced' : ''})\n`);
+    }
     const signal = await stopped;
     io.stderr(`roman watch: ${signal} received, stopping\n`);
     await alerting.stop();
@@ -93,6 +106,7 @@ async function watch(io: CliIO): Promise<number> {
 }
 
 export const command: CliCommand = {
+  usage: USAGE,
   summary: 'Watch a database: run the alert scheduler and print alerts as they fire and resolve',
   run: watch,
 };

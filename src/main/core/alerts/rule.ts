@@ -7,6 +7,7 @@
  */
 import type pg from 'pg';
 import type { AlertSeverity, Labels } from '../../../shared/alerts';
+import { DEFAULT_THRESHOLDS, type MonitoringThresholds } from '../../../shared/monitoring';
 
 /** Anything that runs a parameterised query (a pg.Pool or a client). */
 export interface Queryable {
@@ -20,6 +21,14 @@ export interface AlertConfig {
   apiSuccessMinRequests: number;
   /** Logs Stopped Arriving: minutes without a system_logs row (where there used to be traffic) before it fires. */
   logsStoppedMinutes: number;
+  /** Thresholds from Settings (defaults < global < per-connection, resolved); absent = the defaults. */
+  thresholds?: Partial<MonitoringThresholds>;
+}
+
+/** A rule's limit: the Settings value when given, else the default (the manual's value). */
+export function thresholdOf<K extends keyof MonitoringThresholds>(config: Pick<AlertConfig, 'thresholds'> | undefined, key: K): MonitoringThresholds[K] {
+  const v = config?.thresholds?.[key];
+  return typeof v === 'number' && Number.isFinite(v) ? (v as MonitoringThresholds[K]) : DEFAULT_THRESHOLDS[key];
 }
 
 export const defaultAlertConfig: AlertConfig = { monthlyAiBudgetUsd: 500, apiSuccessMinRequests: 20, logsStoppedMinutes: 10 };

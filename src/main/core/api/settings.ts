@@ -31,6 +31,16 @@ export function registerSettingsHandlers(registry: HandlerRegistry, settings: Se
       } catch (err) {
         throw new DomainError('invalid_input', (err as Error).message, [{ path: 'url', message: (err as Error).message }]);
       }
+      const store = settings.secretStore();
+      if (!store.available) {
+        // Name the way that works here, not the database password's.
+        throw new DomainError(
+          'unavailable',
+          `Not stored: ${store.reason?.startsWith('the browser host') ? 'the browser host has no OS secret store, so it keeps no secrets' : (store.reason ?? 'this system offers no secret store')}. ` +
+            'Set ROMAN_DISCORD_WEBHOOK_URL in the environment (or start it with npm run web -- --discord-webhook URL), or use the desktop app.',
+          [{ path: 'url', message: 'not stored: no OS secret store here; set ROMAN_DISCORD_WEBHOOK_URL instead' }],
+        );
+      }
       settings.setSecret(DISCORD_WEBHOOK_SECRET, input.url); // refused (nothing stored) without a secret store
     }
     ctx.emit('settings.changed', { reason: 'preferences' });
@@ -38,9 +48,12 @@ export function registerSettingsHandlers(registry: HandlerRegistry, settings: Se
     await workspaces?.reopen()?.catch(() => undefined);
     return notifierView(settings);
   });
-  registry.method('settings.saveProfile', (input, ctx) => {
+  registry.method('settings.saveProfile', async (input, ctx) => {
     const saved = settings.saveProfile(input.profile, input.password);
     ctx.emit('settings.changed', { reason: 'profiles' });
+    // The watched profile changed (host, TLS, password…): open it again with what was saved.
+    const open = workspaces?.open;
+    if (open?.spec.kind === 'profile' && open.spec.id === saved.id) await workspaces!.openProfile(saved.id).catch(() => undefined);
     return saved;
   });
   registry.method('settings.testConnection', async (input) => {
@@ -61,6 +74,8 @@ export function registerSettingsHandlers(registry: HandlerRegistry, settings: Se
     for (const overrides of Object.values(next.connectionThresholds)) resolveThresholds(DEFAULT_THRESHOLDS, next.thresholds, overrides);
     const prefs = settings.setPreferences(input.patch);
     ctx.emit('settings.changed', { reason: 'preferences' });
+    // Budget, thresholds, retention and notifications take effect at once in the open workspace.
+    workspaces?.applyPreferences();
     return prefs;
   });
 }

@@ -14,6 +14,7 @@ import { startSampleWorkspace, type SampleWorkspace } from '../sample/workspace'
 import { discordWebhookFromEnv } from '../notify/discord';
 import { DISCORD_WEBHOOK_SECRET, type Settings } from '../settings/settings';
 import { Workspace, type WorkspaceSpec } from './workspace';
+import { DEFAULT_THRESHOLDS, resolveThresholds, type MonitoringThresholds } from '../../../shared/monitoring';
 
 export { Workspace } from './workspace';
 
@@ -110,11 +111,14 @@ export class Workspaces {
       const s = await spec();
       const env = this.deps.env ?? process.env;
       const prefs = this.deps.settings.preferences();
+      const desktop = this.deps.desktop;
       return new Workspace(s, {
         dataDir: this.deps.dataDir,
         clock: this.deps.clock,
         emit: this.deps.emit,
-        desktop: prefs.desktopNotifications ? this.deps.desktop : undefined,
+        // Read at each notification: switching desktop notifications off or on applies at once.
+        desktop: desktop ? { show: (n) => (this.deps.settings.preferences().desktopNotifications ? desktop.show(n) : undefined) } : undefined,
+        thresholds: this.thresholdsFor(s.kind === 'profile' ? s.id : null),
         discordWebhook: this.deps.settings.getSecret(DISCORD_WEBHOOK_SECRET) ?? discordWebhookFromEnv(env),
         monthlyAiBudgetUsd: prefs.monthlyAiBudgetUsd,
         logsStoppedMinutes: logsStoppedMinutes(env, prefs.logsStoppedMinutes),
@@ -143,6 +147,31 @@ export class Workspaces {
         this.deps.emit('workspace.changed', this.status());
       }
     }
+  }
+
+  /** Thresholds for a workspace: defaults < global preferences (and the AI budget) < that profile's overrides. */
+  thresholdsFor(profileId: string | null): MonitoringThresholds {
+    const prefs = this.deps.settings.preferences();
+    const global = { ...prefs.thresholds, aiMonthlyBudgetUsd: prefs.monthlyAiBudgetUsd };
+    try {
+      return resolveThresholds(DEFAULT_THRESHOLDS, global, profileId ? prefs.connectionThresholds[profileId] : undefined);
+    } catch {
+      // Stored values that no longer validate (checked when saved): the defaults, never a half-applied mix.
+      return { ...DEFAULT_THRESHOLDS, aiMonthlyBudgetUsd: prefs.monthlyAiBudgetUsd };
+    }
+  }
+
+  /** Preferences changed: the open workspace uses the new budget, thresholds and retention at once. */
+  applyPreferences(): void {
+    const ws = this.current;
+    if (!ws) return;
+    const prefs = this.deps.settings.preferences();
+    ws.applyPreferences({
+      monthlyAiBudgetUsd: prefs.monthlyAiBudgetUsd,
+      thresholds: this.thresholdsFor(ws.spec.kind === 'profile' ? ws.spec.id : null),
+      retentionDays: prefs.retentionDays,
+      retentionMaxMb: prefs.retentionMaxMb,
+    });
   }
 
   async close(): Promise<void> {

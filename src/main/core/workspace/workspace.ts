@@ -31,6 +31,7 @@ import type { Decision } from '../../../shared/constitution';
 import { parseConnectionUrl, type ConnectionTarget } from '../../../shared/connections';
 import type { SyncSummary } from '../../../shared/api/workspace';
 import type { WorkspaceKind, WorkspaceStatus } from '../../../shared/workspace';
+import type { MonitoringThresholds } from '../../../shared/monitoring';
 
 export interface WorkspaceSpec {
   kind: WorkspaceKind;
@@ -59,6 +60,16 @@ export interface WorkspaceDeps {
   /** Cache retention (preferences; defaults 90 days, 2048 MiB). */
   retentionDays?: number;
   retentionMaxMb?: number;
+  /** Resolved thresholds (Settings); the alert rules read their limits from them. */
+  thresholds?: MonitoringThresholds;
+}
+
+/** What `applyPreferences` changes in an open workspace without reopening it. */
+export interface LivePreferences {
+  monthlyAiBudgetUsd: number;
+  thresholds: MonitoringThresholds;
+  retentionDays: number;
+  retentionMaxMb: number;
 }
 
 export function targetUrl(t: ConnectionTarget): string {
@@ -92,6 +103,8 @@ export class Workspace {
   /** The sync running in the cache worker (to cancel it on close). */
   private syncRunId: string | null = null;
   private readonly problems: ProblemLog;
+  /** Read by every retention run: applyPreferences changes it in place. */
+  private readonly retention: { maxAgeDays: number; maxBytes: number };
   private state: Pick<WorkspaceStatus, 'offlineSince' | 'lastSyncedAt' | 'syncProgress' | 'initialized' | 'leader' | 'listen' | 'cacheIntegrity' | 'problem' | 'logFile'> = {
     problem: null,
     logFile: null,
@@ -108,6 +121,7 @@ export class Workspace {
     readonly spec: WorkspaceSpec,
     private readonly deps: WorkspaceDeps,
   ) {
+    this.retention = { maxAgeDays: deps.retentionDays ?? 90, maxBytes: (deps.retentionMaxMb ?? 2048) * 1024 * 1024 };
     this.problems = new ProblemLog(deps.dataDir);
     this.state.logFile = this.problems.path;
     this.cache = CacheClient.open(join(deps.dataDir, 'cache', `${cacheFileStem(spec.cacheKey)}.sqlite`), { clock: deps.clock });
@@ -120,7 +134,7 @@ export class Workspace {
     this.stopForwarding = forwardStoreChanges(this.cache, deps.emit);
     // Retention (age and size from the preferences) and a daily integrity check of the cache.
     this.maintenance = startCacheMaintenance(this.cache, {
-      retention: { maxAgeDays: deps.retentionDays ?? 90, maxBytes: (deps.retentionMaxMb ?? 2048) * 1024 * 1024 },
+      retention: this.retention,
       onIntegrity: (report) => {
         this.state.cacheIntegrity = { ok: report.ok, checkedAt: report.checkedAt, problems: report.problems.slice(0, 5) };
         this.changed();
@@ -150,6 +164,7 @@ export class Workspace {
       config: {
         ...(deps.monthlyAiBudgetUsd ? { monthlyAiBudgetUsd: deps.monthlyAiBudgetUsd } : {}),
         ...(deps.logsStoppedMinutes ? { logsStoppedMinutes: deps.logsStoppedMinutes } : {}),
+        ...(deps.thresholds ? { thresholds: deps.thresholds } : {}),
       },
       sinks: [{ record: (t) => this.recordAlertTransition(t) }],
       // Silences and acknowledgements survive restarts and reopening, per watched database.
@@ -344,6 +359,21 @@ export class Workspace {
     this.changed();
     void this.syncNow();
     return report;
+  }
+
+  /**
+   * New preferences, at once: the api_quota budget and the alert-rule limits (then the rules run
+   * again, so what fires under the new limits fires now), and the cache retention (applied now).
+   */
+  applyPreferences(p: LivePreferences): void {
+    if (this.closed) return;
+    Object.assign(this.alerts.config, { monthlyAiBudgetUsd: p.monthlyAiBudgetUsd, thresholds: p.thresholds });
+    const maxBytes = p.retentionMaxMb * 1024 * 1024;
+    const retentionChanged = this.retention.maxAgeDays !== p.retentionDays || this.retention.maxBytes !== maxBytes;
+    this.retention.maxAgeDays = p.retentionDays;
+    this.retention.maxBytes = maxBytes;
+    if (retentionChanged) void this.maintenance.runRetention();
+    void this.alerts.evaluate().catch(() => this.changed());
   }
 
   async close(): Promise<void> {

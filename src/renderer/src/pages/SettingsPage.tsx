@@ -10,6 +10,7 @@ import type { SettingsView } from '../../../shared/api/settings';
 import type { WorkspaceStatus } from '../../../shared/workspace';
 import { ProfileForm } from '../components/settings/ProfileForm';
 import { PreferencesForm } from '../components/settings/PreferencesForm';
+import { ThresholdsForm } from '../components/settings/ThresholdsForm';
 import { NotifiersCard } from '../components/settings/NotifiersCard';
 import { DiscordBotCard } from '../components/settings/DiscordBotCard';
 import { RunbookSchedulesCard } from '../components/settings/RunbookSchedulesCard';
@@ -320,6 +321,9 @@ export function SettingsPage() {
       </div>
       <div className="grid-2" style={{ marginTop: 16 }}>
         <RunbookSchedulesCard />
+      </div>
+      <div style={{ marginTop: 16 }}>
+        <ThresholdsForm preferences={preferences} profiles={profiles} onSaved={reload} />
       </div>
     </div>
   );

@@ -4,6 +4,7 @@
  * (pg_stat_replication.replay_lag on a primary; time since the last replayed transaction on a
  * standby that still has WAL to replay). Label `cause` tells them apart; `replica` names a standby.
  */
+import { thresholdOf } from '../rule';
 import type { AlertRule, RuleSample } from '../rule';
 
 export const REPLICATION_LAG_LIMIT_S = 300;
@@ -18,7 +19,9 @@ export const dataLossRisk: AlertRule = {
   keepFiringForMs: 0,
   cadence: 'slow',
   historyJudged: false,
-  async evaluate(db, { at }) {
+  async evaluate(db, { at, config }) {
+    // The limit from Settings (defaults < global < per-connection), the manual's value by default.
+    const REPLICATION_LAG_LIMIT_S = thresholdOf(config, 'replicationLagCriticalSeconds');
     const samples: RuleSample[] = [];
     const backups = await db.query<{ n: number; last_message: string | null; last_at: Date | null }>(
       `SELECT count(*)::int AS n,

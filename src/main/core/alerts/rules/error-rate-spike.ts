@@ -3,6 +3,7 @@
  * system_logs rows with severity error or critical among all rows of the minute. Judged from stored
  * data: each of the last 10 one-minute buckets must be above 5 %; a minute without logs breaks the run.
  */
+import { thresholdOf } from '../rule';
 import { MINUTE, type AlertRule } from '../rule';
 import { MINUTE_BUCKET, breachStreak, formatPercent, streakSince } from './sql';
 
@@ -27,7 +28,9 @@ export const errorRateSpike: AlertRule = {
   keepFiringForMs: 2 * MINUTE,
   cadence: 'normal',
   historyJudged: true,
-  async evaluate(db, { at }) {
+  async evaluate(db, { at, config }) {
+    // The limit from Settings (defaults < global < per-connection), the manual's value by default.
+    const ERROR_RATE_THRESHOLD = thresholdOf(config, 'errorRateCritical');
     const { rows } = await db.query<{ bucket: number; value: number; total: number }>(ERROR_RATE_PER_MINUTE_SQL, [
       at.toISOString(),
       MINUTES,

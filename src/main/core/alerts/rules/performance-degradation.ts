@@ -3,6 +3,7 @@
  * 5 minutes. Judged from stored data: the p95 of every one of the last 5 one-minute buckets must
  * exceed 2 s; a minute without latency data breaks the run.
  */
+import { thresholdOf } from '../rule';
 import { MINUTE, type AlertRule } from '../rule';
 import { LATENCY_MS, MINUTE_BUCKET, breachStreak, formatMs, streakSince } from './sql';
 
@@ -29,7 +30,9 @@ export const performanceDegradation: AlertRule = {
   keepFiringForMs: 2 * MINUTE,
   cadence: 'normal',
   historyJudged: true,
-  async evaluate(db, { at }) {
+  async evaluate(db, { at, config }) {
+    // The limit from Settings (defaults < global < per-connection), the manual's value by default.
+    const P95_THRESHOLD_MS = thresholdOf(config, 'responseTimeCriticalMs');
     const { rows } = await db.query<{ bucket: number; value: number | null }>(P95_PER_MINUTE_SQL, [at.toISOString(), MINUTES]);
     const streak = breachStreak(rows, MINUTES, (v) => v > P95_THRESHOLD_MS);
     const latest = rows.find((r) => r.bucket === 0)?.value ?? null;

@@ -3,6 +3,7 @@
  * same IP (metadata->>'ip') in 1 minute. One alert per IP (the ip is a label). Violations without a
  * usable ip are not attributed to anyone and never break the query.
  */
+import { thresholdOf } from '../rule';
 import type { AlertRule } from '../rule';
 import { CLIENT_IP } from './sql';
 
@@ -18,7 +19,9 @@ export const securityBreach: AlertRule = {
   keepFiringForMs: 60_000,
   cadence: 'signal',
   historyJudged: false,
-  async evaluate(db, { at }) {
+  async evaluate(db, { at, config }) {
+    // The limit from Settings (defaults < global < per-connection), the manual's value by default.
+    const SECURITY_BREACH_THRESHOLD = thresholdOf(config, 'rlsViolationsPerIpPerMinute');
     const { rows } = await db.query<{ ip: string; n: number }>(
       `SELECT ip, count(*)::int AS n FROM (
           SELECT ${CLIENT_IP} AS ip FROM public.system_logs

@@ -5,6 +5,7 @@
  * Disk and memory usage are NOT measurable over SQL: they are listed in `unmeasurableThresholds`
  * with the reason, and never evaluated or faked.
  */
+import { thresholdOf } from '../rule';
 import type { AlertRule, UnmeasurableThreshold } from '../rule';
 import { HTTP_STATUS, LATENCY_MS, formatMs, formatPercent } from './sql';
 
@@ -22,7 +23,9 @@ export const responseTime: AlertRule = {
   keepFiringForMs: 60_000,
   cadence: 'normal',
   historyJudged: false,
-  async evaluate(db, { at }) {
+  async evaluate(db, { at, config }) {
+    // The limit from Settings (defaults < global < per-connection), the manual's value by default.
+    const RESPONSE_TIME_LIMIT_MS = thresholdOf(config, 'responseTimeCriticalMs');
     const { rows } = await db.query<{ p95: number | null; n: number }>(
       `SELECT percentile_cont(0.95) WITHIN GROUP (ORDER BY lat) AS p95, count(lat)::int AS n
          FROM (SELECT ${LATENCY_MS} AS lat FROM public.system_logs
@@ -55,7 +58,9 @@ export const databaseConnections: AlertRule = {
   keepFiringForMs: 60_000,
   cadence: 'fast',
   historyJudged: false,
-  async evaluate(db) {
+  async evaluate(db, { config }) {
+    // The limit from Settings (defaults < global < per-connection), the manual's value by default.
+    const CONNECTIONS_LIMIT_RATIO = thresholdOf(config, 'connectionsCritical');
     const { rows } = await db.query<{ used: number; max: number }>(
       `SELECT (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int AS used,
               current_setting('max_connections')::int AS max`,
@@ -89,6 +94,8 @@ export const apiSuccessRate: AlertRule = {
   cadence: 'normal',
   historyJudged: false,
   async evaluate(db, { at, config }) {
+    // The limit from Settings (defaults < global < per-connection), the manual's value by default.
+    const API_SUCCESS_LIMIT_RATIO = thresholdOf(config, 'apiSuccessCritical');
     const { rows } = await db.query<{ total: number; failed: number }>(
       `SELECT count(*)::int AS total,
               (count(*) FILTER (WHERE coalesce(status >= 500, false) OR success = 'false'))::int AS failed

@@ -1,7 +1,7 @@
 /** Preferences: monthly AI budget, desktop notifications, local cache retention. */
 import { useState, type FormEvent } from 'react';
 import { call } from '../../api';
-import type { Preferences } from '../../../../shared/settings';
+import { parseDecimal, type Preferences } from '../../../../shared/settings';
 import { formErrorOf, issuesFor, type FormError } from './issues';
 
 interface Draft {
@@ -18,10 +18,16 @@ const draftOf = (p: Preferences): Draft => ({
   retentionMaxMb: String(p.retentionMaxMb),
 });
 
-/** A number when the text is one; otherwise the text itself, so the core's error names the field. */
+const FIELD_LABELS: Record<string, string> = {
+  monthlyAiBudgetUsd: 'Monthly AI budget',
+  retentionDays: 'Days to keep cached records',
+  retentionMaxMb: 'Maximum cache size',
+  desktopNotifications: 'Desktop notifications',
+};
+
+/** A number when the text is one ("4,2" and "$500" too); otherwise the text, so the core's message names the field. */
 function numeric(text: string): number | string {
-  const t = text.trim();
-  return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : t;
+  return parseDecimal(text) ?? text.trim();
 }
 
 export function PreferencesForm({ preferences, onSaved }: { preferences: Preferences; onSaved: (p: Preferences) => void }) {
@@ -99,12 +105,12 @@ export function PreferencesForm({ preferences, onSaved }: { preferences: Prefere
       </div>
       {error ? (
         <div className="error settings-issues" role="alert" data-testid="preferences-error">
-          <strong>Not saved.</strong> {error.issues.length > 0 ? 'The core rejected these fields:' : error.message}
+          <strong>Not saved.</strong> {error.issues.length > 0 ? 'Please correct:' : error.message}
           {error.issues.length > 0 ? (
             <ul>
               {error.issues.map((i) => (
                 <li key={`${i.path}:${i.message}`}>
-                  <code>{i.path}</code>: {i.message}
+                  {FIELD_LABELS[i.path] ?? i.path}: {i.message}
                 </li>
               ))}
             </ul>
