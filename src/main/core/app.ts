@@ -196,9 +196,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   registerAuditHandlers(registry, {
     pool: () => workspaces.open?.db.pool ?? null,
     cache: () => workspaces.open?.cache ?? null,
+    clock,
     database: () => workspaces.open?.db.description ?? 'unknown',
     projectDir: () => settings.preferences().projectDir,
     monthlyBudgetUsd: () => settings.preferences().monthlyAiBudgetUsd,
+  });
 
   const start = options.workspace ?? 'default';
   if (start !== 'none') {

@@ -125,7 +125,7 @@ describe('one record per alert transition', () => {
     const cache = core.workspaces.open!.cache;
     const page = await cache.search({ kind: 'alert', limit: 1000, withMetadata: true });
     const copies = page.rows
-      .filter((r) => r.metadata?.rule === 'system_down' && r.metadata?.to === 'firing')
+      .filter((r) => (r as { metadata?: Record<string, unknown> }).metadata?.rule === 'system_down' && (r as { metadata?: Record<string, unknown> }).metadata?.to === 'firing')
       .map((r) => ({ origin: r.origin }));
     expect(copies).toEqual([{ origin: 'local' }]);
     expect(await cache.hasLocalAlert(key)).toBe(true);

@@ -7,18 +7,19 @@ import type pg from 'pg';
 import type { HandlerRegistry } from './registry';
 import type { Clock } from '../clock';
 import type { Cache } from '../store/cache';
+import type { RemoteCache } from '../store/cache-client';
 import { DomainError } from '../../../shared/result';
 import type { AuditReport } from '../../../shared/audit';
 import { openCounts } from '../../../shared/audit';
 import { AuditInputError, dismissFinding, loadDismissals, loadLatestReport, runAudit, saveAuditReport } from '../audit/report';
 import { ProjectDirError } from '../audit/project';
 import { formatAuditMessage } from '../audit/format';
-import { computeAiMetrics, readAiUsage, readAiUsageFromCache, MetricsUnavailableError } from '../metrics/ai-usage';
+import { computeAiMetrics, readAiUsage, MetricsUnavailableError } from '../metrics/ai-usage';
 import { formatMetricsMessage } from '../metrics/format';
 
 export interface AuditDeps {
   pool: () => pg.Pool | null;
-  cache: () => Cache | null;
+  cache: () => Cache | RemoteCache | null;
   clock: Clock;
   /** Connection description (no password). */
   database: () => string;
@@ -35,16 +36,10 @@ function requirePool(deps: AuditDeps): pg.Pool {
   return p;
 }
 
-function latestFromCache(cache: Cache | null): AuditReport | null {
+async function latestFromCache(cache: Cache | RemoteCache | null): Promise<AuditReport | null> {
   if (!cache) return null;
-  const row = cache.db.prepare(`SELECT metadata FROM records WHERE kind = 'audit_report' ORDER BY ts DESC, id DESC LIMIT 1`).get() as { metadata: string } | undefined;
-  if (!row) return null;
-  try {
-    const md = JSON.parse(row.metadata) as { report?: AuditReport };
-    return md.report && Array.isArray(md.report.findings) ? md.report : null;
-  } catch {
-    return null;
-  }
+  const md = (await cache.latestMetadataOf('audit_report')) as { report?: AuditReport } | null;
+  return md?.report && Array.isArray(md.report.findings) ? md.report : null;
 }
 
 export function registerAuditHandlers(registry: HandlerRegistry, deps: AuditDeps): void {
@@ -54,7 +49,7 @@ export function registerAuditHandlers(registry: HandlerRegistry, deps: AuditDeps
     let report: AuditReport;
     let saved: { saved: boolean; reason?: string; id?: string };
     try {
-      const previous = (await loadLatestReport(pool).catch(() => null)) ?? latestFromCache(deps.cache());
+      const previous = (await loadLatestReport(pool).catch(() => null)) ?? (await latestFromCache(deps.cache()));
       const dismissals = await loadDismissals(pool);
       report = await runAudit(pool, { clock: deps.clock, database: deps.database(), projectDir: projectDir ?? undefined, env: deps.env ?? process.env, previous, dismissals });
       saved = await saveAuditReport(pool, report);
@@ -66,7 +61,7 @@ export function registerAuditHandlers(registry: HandlerRegistry, deps: AuditDeps
     const cache = deps.cache();
     if (cache) {
       const c = openCounts(report.findings);
-      cache.insertRecord({
+      await cache.insertRecord({
         kind: 'audit_report',
         ...(saved.id ? { remoteTable: 'ops.roman_events', remoteId: saved.id } : {}),
         timestamp: report.createdAt,
@@ -90,7 +85,7 @@ export function registerAuditHandlers(registry: HandlerRegistry, deps: AuditDeps
         // unreachable: fall back to the cache
       }
     }
-    const cached = latestFromCache(deps.cache());
+    const cached = await latestFromCache(deps.cache());
     return { report: cached, source: cached ? ('cache' as const) : null };
   });
 
@@ -117,7 +112,7 @@ export function registerAuditHandlers(registry: HandlerRegistry, deps: AuditDeps
       if (err instanceof MetricsUnavailableError || !cache) {
         throw new DomainError('unavailable', err instanceof Error ? err.message : String(err));
       }
-      report = computeAiMetrics(readAiUsageFromCache(cache.db, now), { now, monthlyBudgetUsd: budget, source: 'cache' });
+      report = computeAiMetrics(await cache.aiUsage(now.getTime()), { now, monthlyBudgetUsd: budget, source: 'cache' });
     }
     return { report, message: formatMetricsMessage(report) };
   });

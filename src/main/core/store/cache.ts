@@ -40,6 +40,7 @@ import { Outbox } from './outbox';
 import { AuditChain, type AppendedEntry, type AuditEntryInput } from './audit-chain';
 import { TriageStore } from './triage';
 import type { Decision } from '../../../shared/constitution';
+import { readAiUsageFromCache, type AiUsageInput } from '../metrics/ai-usage';
 import { writeExport, type ExportResult } from './export';
 
 export { CacheInputError } from './query';
@@ -381,6 +382,23 @@ export class Cache {
   /** Caches a constitutional decision as a 'decision' record + chain entry (optionally queued). */
   appendDecision(decision: Decision, opts: { enqueue?: boolean } = {}): AppendedEntry {
     return this.audit.appendDecision(decision, opts);
+  }
+
+  /** The metadata of the newest record of a kind (e.g. the last schema audit report), or null. */
+  latestMetadataOf(kind: string): Record<string, unknown> | null {
+    const row = this.db.prepare(`SELECT metadata FROM records WHERE kind = ? ORDER BY ts DESC, id DESC LIMIT 1`).get(kind) as { metadata: string | null } | undefined;
+    if (!row?.metadata) return null;
+    try {
+      const md = JSON.parse(row.metadata) as unknown;
+      return md && typeof md === 'object' && !Array.isArray(md) ? (md as Record<string, unknown>) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The cached ai_usage_logs rows aggregated for the AI metrics at `nowMs` (offline review). */
+  aiUsage(nowMs: number): AiUsageInput {
+    return readAiUsageFromCache(this.db, new Date(nowMs));
   }
 
   /**

@@ -39,6 +39,8 @@ export const THRESHOLD_LABELS: Record<Key, [string, string]> = {
   xidWraparoundCriticalRemaining: ['Transactions left before wraparound — critical', 'transactions'],
   seqScanMinRows: ['Missing index — table rows at least', 'rows'],
   rlsViolationsPerIpPerMinute: ['RLS violations from one IP per minute (security_breach)', 'violations'],
+  errorsLastHourWarning: ['Errors (error + critical) in the last hour — warning above', 'errors'],
+  errorsLastHourCritical: ['Errors (error + critical) in the last hour — critical above', 'errors'],
   aiMonthlyBudgetUsd: ['AI budget per month (set it under Preferences)', 'USD'],
   aiBudgetWarningRatio: ['AI budget used — warning', 'ratio (0.75 = 75 %)'],
   aiBudgetCriticalRatio: ['AI budget used — critical', 'ratio (1 = 100 %)'],
