@@ -9,13 +9,17 @@
  */
 import type pg from 'pg';
 import type { ParsedAction } from '../../../shared/actions';
-import type { Decision } from '../../../shared/constitution';
+import type { Decision, FiringCriticalAlert } from '../../../shared/constitution';
 import { DomainError } from '../../../shared/result';
 import type { Clock } from '../clock';
 import { requestAction, type ActionRequestOutcome } from '../actions';
 import { runSelfTest } from '../constitution';
 import { recordDecision, recordEvent, type RomanEventInput } from '../db/events';
-import { measureSystemEntropy } from '../monitoring/entropy';
+import { chooseDecisionEntropy, measureDecisionEntropy } from '../constitution/decision-entropy';
+import { loadDismissals, loadLatestReport, runAudit } from '../audit/report';
+import { formatAuditMessage } from '../audit/format';
+import { computeAiMetrics, readAiUsage } from '../metrics/ai-usage';
+import { formatMetricsMessage } from '../metrics/format';
 import { buildSystemStatus, formatSystemStatus } from '../monitoring/status';
 
 export const BOT_COMMANDS = ['status', 'approve', 'audit', 'metrics'] as const;
@@ -102,6 +106,34 @@ export interface DatabaseBackendOptions {
   metrics?: ReportProvider;
   /** How decisions are recorded (default: straight into ops.roman_events; the app uses its outbox). */
   recordDecision?: (decision: Decision) => Promise<boolean>;
+  /** Critical alerts the app's alert engine has firing (added to those evaluated at decision time). */
+  engineAlerts?: () => FiringCriticalAlert[];
+}
+
+/** The manual's /audit message from the schema audit of the database (not saved: the app's Audit page saves). */
+export function auditReports(pool: pg.Pool, clock: Clock, database: string): ReportProvider {
+  return {
+    async report() {
+      const previous = await loadLatestReport(pool).catch(() => null);
+      const dismissals = await loadDismissals(pool).catch(() => undefined);
+      const report = await runAudit(pool, { clock, database, env: {}, previous, dismissals });
+      return formatAuditMessage(report);
+    },
+  };
+}
+
+/** The manual's /metrics message from ai_usage_logs. */
+export function metricsReports(pool: pg.Pool, clock: Clock, monthlyBudgetUsd: number): ReportProvider {
+  return {
+    async report() {
+      const now = clock.now();
+      try {
+        return formatMetricsMessage(computeAiMetrics(await readAiUsage(pool, now), { now, monthlyBudgetUsd, source: 'database' }));
+      } catch (err) {
+        throw new DomainError('unavailable', err instanceof Error ? err.message : String(err));
+      }
+    },
+  };
 }
 
 /** The backend on a live database: the same figures `roman status` and `roman approve --db` use. */
@@ -118,18 +150,17 @@ export function databaseBackend(opts: DatabaseBackendOptions): BotBackend {
       return formatSystemStatus({ ...report, discordBot: 'online' }).trimEnd();
     },
     async approve(text, requestedBy) {
-      let reading;
+      // The decision entropy (worst of the short and long windows, firing critical alerts included):
+      // the same reading the app and `roman approve --db` decide with.
+      let live;
       try {
-        reading = await measureSystemEntropy(pool, clock);
+        live = await measureDecisionEntropy(pool, clock, opts.engineAlerts ? { engineAlerts: opts.engineAlerts } : {});
       } catch (err) {
         if (err instanceof DomainError) throw err;
         throw new DomainError('unavailable', `Cannot measure the system entropy: ${err instanceof Error ? err.message : String(err)}`);
       }
-      const outcome = requestAction(
-        { text, systemEntropy: reading.entropy },
-        { requested_by: requestedBy, channel: 'discord', entropy_source: 'live', entropy_reading: reading },
-        clock,
-      );
+      const c = chooseDecisionEntropy(undefined, live);
+      const outcome = requestAction({ text, systemEntropy: c.systemEntropy }, { requested_by: requestedBy, channel: 'discord', ...c.meta }, clock);
       let recorded = false;
       try {
         recorded = opts.recordDecision ? await opts.recordDecision(outcome.decision) : (await recordDecision(pool, outcome.decision), true);
@@ -148,8 +179,8 @@ export function databaseBackend(opts: DatabaseBackendOptions): BotBackend {
       );
       return r.rows[0]?.metadata ?? null;
     },
-    audit: opts.audit ?? notAvailable('The audit'),
-    metrics: opts.metrics ?? notAvailable('The metrics report'),
+    audit: opts.audit ?? auditReports(pool, clock, opts.target.database),
+    metrics: opts.metrics ?? metricsReports(pool, clock, opts.monthlyBudgetUsd),
   };
 }
 

@@ -17,7 +17,9 @@ import { DEFAULT_RUNBOOK_SCHEDULES, type RunbookProgress, type RunbookSchedules 
 import type { RunbookSettings } from '../../../shared/api/runbooks';
 import type { Emit } from '../context';
 import { EmergencyDesk } from '../emergency';
-import { unavailableOperations, type OperationsPort } from './operations-port';
+import { type OperationsPort } from './operations-port';
+import { createGatePort } from './gate-port';
+import { cacheRecorder } from '../operations';
 import { RunbookRunner } from './runner';
 import { RunbookScheduler } from './scheduler';
 import { validateSchedules } from './schedule';
@@ -135,7 +137,22 @@ export class RunbookService {
       // lives in its worker thread); ops.roman_events has every run and timeline entry as well.
       const storeFile = join(this.opts.dataDir, 'runbooks', `${createHash('sha256').update(url).digest('hex').slice(0, 16)}.sqlite`);
       const store = new RunbookStore(Cache.open(storeFile, { clock: this.opts.clock }));
-      const operations = this.opts.operations ?? unavailableOperations;
+      // Steps that change the database go through the operations gate (a test may inject its own port).
+      const operations =
+        this.opts.operations ??
+        createGatePort({
+          pool: () => pool.pool,
+          environment: () => ws.spec.environment,
+          clock: this.opts.clock,
+          dataDir: this.opts.dataDir,
+          recorder: () =>
+            cacheRecorder(ws.cache, pool.pool, async () => {
+              const r = await ws.cache.sync.push(url);
+              return { delivered: !r.failed };
+            }),
+          dumpTarget: async () => ws.connectionTarget(),
+          pgDumpPath: () => process.env.ROMAN_PG_DUMP || null,
+        });
       const runner = new RunbookRunner({
         pool: pool.pool,
         clock: this.opts.clock,

@@ -121,7 +121,9 @@ export class Workspaces {
         thresholds: this.thresholdsFor(s.kind === 'profile' ? s.id : null),
         discordWebhook: this.deps.settings.getSecret(DISCORD_WEBHOOK_SECRET) ?? discordWebhookFromEnv(env),
         monthlyAiBudgetUsd: prefs.monthlyAiBudgetUsd,
-        logsStoppedMinutes: logsStoppedMinutes(env, prefs.logsStoppedMinutes),
+        // The sample workspace is a snapshot written when it opens (no application keeps logging into
+        // it): its "logs stopped" limit is a day, so a demo session does not turn critical by itself.
+        logsStoppedMinutes: s.kind === 'sample' ? Math.max(1440, logsStoppedMinutes(env, prefs.logsStoppedMinutes) ?? 0) : logsStoppedMinutes(env, prefs.logsStoppedMinutes),
         retentionDays: prefs.retentionDays,
         retentionMaxMb: prefs.retentionMaxMb,
         syncIntervalMs: this.deps.syncIntervalMs,
