@@ -17,6 +17,9 @@ import { systemClock } from '../../core/clock';
 import { openPool } from '../../core/db/connection';
 import { normalizeEnvironment } from '../../core/actions';
 import { DiscordBot, databaseBackend, type BotStatus } from '../../core/discord-bot';
+import { createGateRunner } from '../../core/discord-bot/gate-runner';
+import { directRecorder } from '../../core/operations';
+import { dataDir } from '../../core/store/paths';
 import { BOT_APPLICATION_PREFIX, BotHostElection, describeHost, type HostRole } from '../../core/discord-bot/host';
 import { EXIT, UsageError, type CliCommand, type CliIO } from '../io';
 
@@ -157,6 +160,19 @@ async function bot(io: CliIO): Promise<number> {
           backend,
           apiUrl,
           clock: systemClock,
+          // Run presses go through the operations gate, as in the app and `roman execute`.
+          runner: createGateRunner({
+            workspace: () => ({
+              openOperationsPool: () => openPool(url, { max: 3, lazy: true, connectionTimeoutMillis: 10_000, statementTimeoutMs: 0 }),
+              connectionTarget: () => parseConnectionUrl(url),
+              environment,
+              recorder: (pool) => directRecorder(pool.pool),
+            }),
+            dataDir: dataDir(io.env),
+            clock: systemClock,
+            env: io.env,
+            pgDumpPath: () => io.env.ROMAN_PG_DUMP || null,
+          }),
           onState: (s) => out(describeState(s)),
           log: (l) => (/error|could not/.test(l) ? err(l.replace(/^discord bot: /, '')) : undefined),
         });
