@@ -19,7 +19,8 @@ import { executeGrant, isExecutableKind, normalizeParams, prepareExecution, verd
 import type { OperationRequest, OperationResult, OperationsPort } from './operations-port';
 
 export interface GatePortDeps {
-  pool: () => pg.Pool;
+  /** A dedicated pool per request (the gate holds a session and a progress connection; closed after). */
+  openPool: () => { pool: pg.Pool; close(): Promise<void> };
   environment: () => string;
   clock: Clock;
   dataDir: string;
@@ -57,16 +58,29 @@ export function gateRequests(action: string, params: Record<string, unknown>): {
 export function createGatePort(deps: GatePortDeps): OperationsPort {
   const backupDir = () => (deps.env ?? process.env).ROMAN_BACKUP_DIR || join(deps.dataDir, 'backups');
   async function one(kind: string, raw: Record<string, unknown>, request: OperationRequest, confirm: string | null): Promise<OperationResult> {
-    const verdictOnly = verdictOnlyReason(kind as never);
-    if (verdictOnly) return { outcome: 'refused', detail: verdictOnly };
-    if (!isExecutableKind(kind as never)) return { outcome: 'refused', detail: `${kind} is not an action the operations gate can execute: do it by hand and tick the step` };
+    const db = deps.openPool();
+    try {
+      return await oneOn(db.pool, kind, raw, request, confirm);
+    } finally {
+      await db.close();
+    }
+  }
+  async function oneOn(pool: pg.Pool, kind: string, raw: Record<string, unknown>, request: OperationRequest, confirm: string | null): Promise<OperationResult> {
+    if (!isExecutableKind(kind as never)) {
+      let verdictOnly: string | null = null;
+      try {
+        verdictOnly = verdictOnlyReason(kind as never);
+      } catch {
+        verdictOnly = null; // not in the catalogue at all
+      }
+      return { outcome: 'refused', detail: verdictOnly ?? `${kind} is not an action the operations gate can execute: do it by hand and tick the step` };
+    }
     let params;
     try {
       params = normalizeParams(kind as never, raw as never);
     } catch (err) {
       return { outcome: 'refused', detail: err instanceof Error ? err.message : String(err) };
     }
-    const pool = deps.pool();
     const environment = deps.environment();
     const live = await measureDecisionEntropy(pool, deps.clock);
     const c = chooseDecisionEntropy(undefined, live);
@@ -120,7 +134,12 @@ export function createGatePort(deps: GatePortDeps): OperationsPort {
       if (parts.length === 0) return { outcome: 'refused', detail: 'nothing to act on: give the parameters first' };
       const results: OperationResult[] = [];
       for (const part of parts) {
-        const r = await one(part.kind, part.params, request, confirm);
+        let r: OperationResult;
+        try {
+          r = await one(part.kind, part.params, request, confirm);
+        } catch (err) {
+          r = { outcome: 'failed', detail: err instanceof Error ? err.message : String(err) };
+        }
         results.push(r);
         if (r.outcome !== 'succeeded') break;
       }

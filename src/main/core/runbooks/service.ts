@@ -141,7 +141,7 @@ export class RunbookService {
       const operations =
         this.opts.operations ??
         createGatePort({
-          pool: () => pool.pool,
+          openPool: () => ws.openOperationsPool(),
           environment: () => ws.spec.environment,
           clock: this.opts.clock,
           dataDir: this.opts.dataDir,
