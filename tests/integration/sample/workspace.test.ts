@@ -56,7 +56,7 @@ describe('sample workspace', () => {
 
   it('generates its data on first start and serves it to the pg client on a local port', async () => {
     expect(ws.seeded).toBe(true);
-    expect(ws.url).toMatch(/^postgres:\/\/postgres:postgres@127\.0\.0\.1:\d+\/postgres$/);
+    expect(ws.url).toMatch(/^postgres:\/\/postgres:postgres@127\.0\.0\.1:\d+\/postgres(\?sslmode=disable)?$/);
     expect((await one<{ ok: number }>('select 1 as ok')).ok).toBe(1);
     expect(existsSync(join(dataDir, 'seed.json'))).toBe(true);
   });
@@ -311,7 +311,7 @@ describe('sample workspace', () => {
     });
     const printed = JSON.parse(first) as { url: string; seeded: boolean };
     expect(printed.seeded).toBe(false);
-    expect(printed.url).toMatch(/^postgres:\/\/postgres:postgres@127\.0\.0\.1:\d+\/postgres$/);
+    expect(printed.url).toMatch(/^postgres:\/\/postgres:postgres@127\.0\.0\.1:\d+\/postgres(\?sslmode=disable)?$/);
     const c = new pg.Client({ connectionString: printed.url });
     await c.connect();
     expect(Number((await c.query('select count(*) as n from ops.system_health')).rows[0].n)).toBeGreaterThan(0);

@@ -108,6 +108,7 @@ function safeUser(): string {
 }
 
 export const command: CliCommand = {
+  usage: USAGE,
   summary: 'Schema audit like the manual\'s /audit: findings with their fix SQL, inventory, compared with the last report',
   async run(io) {
     try {

@@ -211,6 +211,7 @@ async function bot(io: CliIO): Promise<number> {
 }
 
 export const command: CliCommand = {
+  usage: USAGE,
   summary: 'Run the Discord bot (status, approve, audit, metrics) in the foreground; one host per database',
   run: bot,
 };

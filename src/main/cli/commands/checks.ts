@@ -42,6 +42,7 @@ async function checks(io: CliIO): Promise<number> {
 }
 
 export const command: CliCommand = {
+  usage: USAGE,
   summary: 'Every health check once (PgHero-level): status, value, offenders and the fix',
   async run(io) {
     try {

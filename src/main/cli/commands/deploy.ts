@@ -185,6 +185,7 @@ function help(io: CliIO): number {
 }
 
 export const command: CliCommand = {
+  usage: USAGE,
   summary: 'deployments: the pre-deployment checklist, deployment markers and the post-deployment watch',
   run: (io) => runSubcommand(io, USAGE, { check, record, watch }),
 };

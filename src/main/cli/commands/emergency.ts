@@ -111,6 +111,7 @@ async function start(io: CliIO, args: string[]): Promise<number> {
 }
 
 export const command: CliCommand = {
+  usage: USAGE,
   summary: 'Emergency protocols (system-down, data-loss, security-breach): open one and run its assessment queries',
   run: (io) => runSubcommand(io, USAGE, { start }),
 };

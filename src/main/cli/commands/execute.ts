@@ -29,6 +29,7 @@ function parse(args: string[]) {
 }
 
 export const command: CliCommand = {
+  usage: USAGE,
   summary: 'Run an approved action: execute GRANT_ID --db URL [--confirm DATABASE_NAME] [--backup-dir DIR] [--json]',
   async run(io) {
     const { values, positionals } = parse(io.args);

@@ -79,6 +79,7 @@ async function metrics(io: CliIO): Promise<number> {
 }
 
 export const command: CliCommand = {
+  usage: USAGE,
   summary: 'AI usage metrics like the manual\'s /metrics: providers, cost, budget, top consumers, projection',
   async run(io) {
     try {

@@ -182,6 +182,7 @@ async function lastMigrationBackup(db: RomanPool): Promise<string | null> {
 }
 
 export const command: CliCommand = {
+  usage: USAGE,
   summary: 'SQL migrations (Supabase layout): migrate status|dry-run|apply|rollback --db URL --dir DIR [--environment ENV] [--confirm NAME | --yes] …',
   async run(io) {
     const { values, positionals } = parse(io.args);

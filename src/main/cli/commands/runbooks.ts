@@ -180,6 +180,7 @@ async function catchUpCmd(io: CliIO, args: string[]): Promise<number> {
 }
 
 export const command: CliCommand = {
+  usage: USAGE,
   summary: 'Maintenance runbooks (weekly, monthly, quarterly): status, run now, catch up missed windows',
   run: (io) => runSubcommand(io, USAGE, { status, run, 'catch-up': catchUpCmd }),
 };
