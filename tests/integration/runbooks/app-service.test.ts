@@ -91,7 +91,9 @@ describe('runbooks in the app', { timeout: 180_000 }, () => {
     expect(v.incident.protocol).toBe('security-breach');
     expect(v.incident.steps.block_ip!.params.ips).toBe('198.51.100.7');
     const acted = await call<{ incident: { steps: Record<string, { state: string; note: string }> } }>('emergency.act', { id: v.incident.id, step: 'block_ip', params: {} });
-    expect(acted.incident.steps.block_ip).toMatchObject({ state: 'attempted', note: 'the operations gate is not available in this build' });
+    // through the operations gate: decided, granted, executed (this workspace is not production)
+    expect(acted.incident.steps.block_ip!.state).toBe('done');
+    expect(acted.incident.steps.block_ip!.note).toMatch(/^Block 198\.51\.100\.7\/32: succeeded \[grant [0-9a-f-]{36}\]$/);
     const pm = await call<{ markdown: string; filename: string }>('emergency.postMortem', { id: v.incident.id });
     expect(pm.markdown).toMatch(/from the firing alert \*\*Security Breach\*\* \(ip=198\.51\.100\.7\)/);
     const wrong = await dispatch('emergency.start', { alert: { rule: 'api_quota' } });

@@ -305,7 +305,7 @@ nu | - | hello roman
 nu | - | deploy to staging production
 nu | - | throttled unthrottled bulk insert
 nu | - | block ip and disable rls
-nu | - | unblock ip 203.0.113.7
+approve | unblock_ip | unblock ip 203.0.113.7
 nu | - | undelete the orders
 nu | - | enable rls on customers
 nu | - | deploy to non-production

@@ -178,8 +178,11 @@ function known(canon: string): boolean {
 const canonOf = (w: string): string => WORD_SYNONYMS[w] ?? w;
 
 /** "un"/"non" + a known word → a negated token; null when the word is just a word ("unique"). */
+/** Verbs that begin with "un" but name an action of their own (the catalogue's unblock_ip, restore_writes). */
+const UN_VERBS = new Set(['unblock', 'unban', 'unfreeze', 'unlock']);
+
 function prefixNegation(raw: string): Token | null {
-  if (raw in WORD_SYNONYMS || STRONG_BRUTE_WORDS.has(raw) || raw === 'untested') return null;
+  if (raw in WORD_SYNONYMS || STRONG_BRUTE_WORDS.has(raw) || raw === 'untested' || UN_VERBS.has(raw)) return null;
   const m = /^(un|non)(.{3,})$/.exec(raw);
   if (!m) return null;
   const stem = canonOf(m[2]);

@@ -60,7 +60,7 @@ export const FOREIGN_KEYS_SQL = `SELECT c.conname AS constraint_name,
   JOIN pg_class cl ON cl.oid = c.conrelid JOIN pg_namespace cn ON cn.oid = cl.relnamespace
   JOIN pg_class pl ON pl.oid = c.confrelid JOIN pg_namespace pn ON pn.oid = pl.relnamespace
  WHERE c.contype = 'f' AND c.conparentid = 0
-   AND cn.nspname NOT IN ('pg_catalog', 'information_schema') AND cn.nspname NOT LIKE 'pg\\_toast%'
+   AND cn.nspname NOT IN ('pg_catalog', 'information_schema', 'ops', 'supabase_migrations') AND cn.nspname NOT LIKE 'pg\\_toast%'
  ORDER BY cn.nspname, cl.relname, c.conname
  LIMIT 500`;
 
