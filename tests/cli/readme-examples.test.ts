@@ -20,6 +20,10 @@ const NOT_RUNNABLE: Record<string, string> = {
   'npm run bench:store': 'benchmark: writes 1M rows for minutes; run on demand (bench/), not in the test run',
   'npm run bench:monitor': 'benchmark: writes 1M log rows for minutes; run on demand',
   'npm run bench:triage': 'benchmark: fingerprints the Loghub sample for timing; run on demand',
+  'ROMAN_DISCORD_BOT_TOKEN=… ROMAN_DISCORD_CHANNEL_ID=123456789012345678 \\':
+    'needs a real Discord bot token and the Discord gateway (unreachable here); tests/cli/bot-cli.test.ts runs `roman bot` against a local stand-in of Discord',
+  'ROMAN_DISCORD_APPROVERS=111111111111111111,222222222222222222 \\': 'continuation of the roman bot example above',
+  'npm run --silent roman -- bot --db postgres://postgres@127.0.0.1:5432/odyssey': 'continuation of the roman bot example above',
 };
 
 interface Block {

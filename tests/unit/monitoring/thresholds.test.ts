@@ -98,6 +98,6 @@ describe('grade', () => {
     expect(grade(0.995, below)).toBe('ok');
     expect(grade(0.97, below)).toBe('warning');
     expect(grade(0.9, below)).toBe('critical');
-    expect(grade(null, above)).toBe('ok');
+    expect(grade(null, above)).toBe('no_data'); // nothing measured is not ok
   });
 });
