@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import type pg from 'pg';
 import type { ConnectionTarget } from '../../../shared/connections';
-import { requestAction } from '../actions';
+import { normalizeEnvironment, requestAction } from '../actions';
 import type { Clock } from '../clock';
 import { chooseDecisionEntropy, measureDecisionEntropy } from '../constitution/decision-entropy';
 import { executeGrant, isExecutableKind, normalizeParams, prepareExecution, verdictOnlyReason, type ExecutionRecorder } from '../operations';
@@ -81,7 +81,8 @@ export function createGatePort(deps: GatePortDeps): OperationsPort {
     } catch (err) {
       return { outcome: 'refused', detail: err instanceof Error ? err.message : String(err) };
     }
-    const environment = deps.environment();
+    // An environment R.O.M.A.N. does not know ('other', a typo) is treated as production.
+    const environment = normalizeEnvironment(deps.environment() ?? '') ?? 'unspecified';
     const live = await measureDecisionEntropy(pool, deps.clock);
     const c = chooseDecisionEntropy(undefined, live);
     const o = requestAction(
@@ -92,7 +93,9 @@ export function createGatePort(deps: GatePortDeps): OperationsPort {
     if (o.decision.result.verdict === 'reject') {
       return { outcome: 'refused', detail: `rejected by the constitutional core (decision ${o.decision.decision_id}): ${o.decision.result.violations.map((v) => v.message).join('; ')}` };
     }
-    const prepared = await prepareExecution(pool, {
+    let prepared;
+    try {
+      prepared = await prepareExecution(pool, {
       decision: o.decision,
       action: { kind: o.action.kind, environment: o.action.environment },
       params,
@@ -100,7 +103,11 @@ export function createGatePort(deps: GatePortDeps): OperationsPort {
       requestedBy: request.requestedBy,
       channel: request.standing ? 'scheduler' : 'ui',
       backupDir: backupDir(),
-    });
+      });
+    } catch (err) {
+      // No plan could be made (nothing to act on, the database said no): nothing ran.
+      return { outcome: 'refused', detail: err instanceof Error ? err.message : String(err) };
+    }
     if (!prepared.executable) return { outcome: 'refused', detail: prepared.reason };
     if (request.standing && (prepared.plan.destructive || prepared.plan.steps.some((s) => s.destructive && s.kind !== 'backup'))) {
       return { outcome: 'refused', detail: 'a destructive step never runs unattended: run it from the Operations page or roman execute' };
