@@ -122,9 +122,10 @@ async function lockHolder(pool: pg.Pool, lockKey: string): Promise<string> {
   );
   const row = r.rows[0];
   if (row) return `${row.started_by} (via ${row.channel}) has been running it since ${row.started_at} (grant ${row.grant_id})`;
+  // pg_locks shows the two int4 keys of an advisory lock as oids (unsigned): hashtext can be negative.
   const a = await pool.query<{ app: string; since: string }>(
     `select a.application_name as app, a.backend_start::text as since from pg_locks l join pg_stat_activity a on a.pid = l.pid
-      where l.locktype = 'advisory' and l.classid = $1::bigint::oid and l.objid = hashtext($2)::bigint::oid and l.granted limit 1`,
+      where l.locktype = 'advisory' and l.classid = $1::bigint::oid and l.objid = ((hashtext($2)::bigint + 4294967296) % 4294967296)::oid and l.objsubid = 2 and l.granted limit 1`,
     [LOCK_CLASS, lockKey],
   );
   return a.rows[0] ? `session "${a.rows[0].app}" holds it (since ${a.rows[0].since})` : 'another session holds it';
