@@ -37,6 +37,8 @@ export interface VirtualTableProps<T> {
   threshold?: number;
   overscan?: number;
   testId?: string;
+  /** Told whether the reader is at the top of the list (a live list follows new rows only then). */
+  onAtTopChange?: (atTop: boolean) => void;
 }
 
 export function VirtualTable<T>({
@@ -55,6 +57,7 @@ export function VirtualTable<T>({
   threshold = 40,
   overscan = 8,
   testId,
+  onAtTopChange,
 }: VirtualTableProps<T>) {
   const bodyRef = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -80,6 +83,11 @@ export function VirtualTable<T>({
     observer.observe(el);
     return () => observer.disconnect();
   }, []);
+
+  const atTop = scrollTop < rowHeight;
+  useEffect(() => {
+    onAtTopChange?.(atTop);
+  }, [atTop, onAtTopChange]);
 
   const count = rows.length;
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);

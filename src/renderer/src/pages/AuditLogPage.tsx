@@ -200,6 +200,11 @@ export function AuditLogPage() {
   const [statusError, setStatusError] = useState<string | null>(null);
   const [statusAt, setStatusAt] = useState(0);
   const [changed, setChanged] = useState(false);
+  const [atTop, setAtTop] = useState(true);
+  const following = useRef(true);
+  useEffect(() => {
+    following.current = atTop && selectedId === null;
+  }, [atTop, selectedId]);
   const [exporting, setExporting] = useState<'csv' | 'jsonl' | null>(null);
   const [exportResult, setExportResult] = useState<StoreExportOutput | null>(null);
   const [exportError, setExportError] = useState<string | null>(null);
@@ -238,17 +243,24 @@ export function AuditLogPage() {
     // status follows at most every 5 s (with a trailing refresh after a burst).
     let lastRefresh = 0;
     let trailing: ReturnType<typeof setTimeout> | null = null;
+    // A reader at the top of the list with no record open is following it: the list shows new
+    // records by itself (a live tail, e.g. during the first sync). Anyone else gets a button.
+    const onCacheChanged = () => {
+      lastRefresh = Date.now();
+      refreshStatus();
+      if (following.current) {
+        setChanged(false);
+        setReloadToken((t) => t + 1);
+      }
+    };
     const offStore = subscribe('store.changed', () => {
-      setChanged(true);
+      if (!following.current) setChanged(true);
       const wait = lastRefresh + 5_000 - Date.now();
-      if (wait <= 0) {
-        lastRefresh = Date.now();
-        refreshStatus();
-      } else if (!trailing) {
+      if (wait <= 0) onCacheChanged();
+      else if (!trailing) {
         trailing = setTimeout(() => {
           trailing = null;
-          lastRefresh = Date.now();
-          refreshStatus();
+          onCacheChanged();
         }, wait);
       }
     });
@@ -469,6 +481,7 @@ export function AuditLogPage() {
           selectedKey={selectedId}
           resetKey={queryKey}
           testId="audit-table"
+          onAtTopChange={setAtTop}
           empty={
             <p className="muted">
               {filtered ? 'No cached record matches these filters.' : 'The local cache is empty: records appear here once the app has synced with a database.'}
