@@ -31,7 +31,7 @@ export interface SeededWorld extends MonitoredWorld {
 /** A fresh database (schema installed, then `fill`), a browser host monitoring it (extra `env`), both removed after `use`. */
 export async function withMonitoredDatabase(
   prefix: string,
-  fill: (pool: pg.Pool) => Promise<void>,
+  fill: (pool: pg.Pool, url: string) => Promise<void>,
   use: (world: MonitoredWorld) => Promise<void>,
   env: NodeJS.ProcessEnv = {},
 ): Promise<void> {
@@ -41,7 +41,7 @@ export async function withMonitoredDatabase(
   let host: (HostInfo & { stop(): Promise<void> }) | null = null;
   try {
     await initDatabase(pool);
-    await fill(pool);
+    await fill(pool, db.url);
     host = await startHost(['--db', db.url], env);
     await use({ host, dbUrl: db.url, query: (sql, params) => pool.query(sql, params) });
   } finally {

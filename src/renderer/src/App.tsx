@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { pages } from './pages';
 import { subscribe } from './api';
 import { WorkspaceBar } from './components/WorkspaceBar';
+import { PageErrorBoundary } from './components/PageErrorBoundary';
 
 function pageFromHash(): string {
   const m = /(?:^|[#&])page=([a-z-]+)/.exec(location.hash);
@@ -54,7 +55,10 @@ export function App() {
       </nav>
       <main className="content">
         <WorkspaceBar />
-        <Page />
+        {/* keyed by page: another page starts without the previous one's error */}
+        <PageErrorBoundary key={page.id} title={page.title}>
+          <Page />
+        </PageErrorBoundary>
       </main>
     </div>
   );

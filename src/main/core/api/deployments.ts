@@ -4,7 +4,7 @@
  * database and says so when it is not open.
  */
 import { DomainError } from '../../../shared/result';
-import type { DeploymentMarker } from '../../../shared/deployments';
+import type { CheckItem, DeploymentMarker } from '../../../shared/deployments';
 import type { StoredRecord } from '../../../shared/store';
 import type { DeploymentListItem } from '../../../shared/api/deployments';
 import type { HandlerRegistry } from './registry';
@@ -31,6 +31,25 @@ export function parseSpan(since: string | undefined, now: number): number | unde
 type WithMeta = StoredRecord & { metadata?: Record<string, unknown> };
 
 const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v : null);
+
+const STATUSES: readonly CheckItem['status'][] = ['passed', 'failed', 'cannot_check'];
+
+/** The checklist items of a stored report; a strange entry (a row edited by hand) is "cannot check", never passed. */
+export function checkItemsOf(raw: unknown): CheckItem[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.map((v, i): CheckItem => {
+    const o = v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+    const status = STATUSES.includes(o.status as CheckItem['status']) ? (o.status as CheckItem['status']) : 'cannot_check';
+    return {
+      // An id this version does not know is still shown (by its title), as not passed unless stored so.
+      id: String(o.id ?? `item_${i + 1}`) as CheckItem['id'],
+      title: str(o.title) ?? String(o.id ?? `item ${i + 1}`),
+      status,
+      detail: str(o.detail) ?? (status === 'cannot_check' && o.status !== 'cannot_check' ? 'the stored item is unreadable' : ''),
+      ...(str(o.assertedBy) ? { assertedBy: str(o.assertedBy)! } : {}),
+    };
+  });
+}
 
 export function registerDeploymentsHandlers(registry: HandlerRegistry, deps: DeploymentsHandlerDeps): void {
   registry.method('deployments.list', async (input) => {
@@ -84,7 +103,7 @@ export function registerDeploymentsHandlers(registry: HandlerRegistry, deps: Dep
       }
       out.push({
         ...d,
-        check: c ? { passed: Boolean(c.passed), checkedAt: String(c.checkedAt), checkedBy: String(c.checkedBy ?? 'unknown'), items: Array.isArray(c.items) ? (c.items as DeploymentListItem['check'] & object)['items'] : [] } : null,
+        check: c ? { passed: c.passed === true && checkItemsOf(c.items).every((i) => i.status === 'passed'), checkedAt: String(c.checkedAt), checkedBy: str(c.checkedBy) ?? 'unknown', items: checkItemsOf(c.items) } : null,
         watch,
         watchUnavailable,
       });

@@ -1,13 +1,15 @@
 /**
  * Operations: the executions of approved actions (running and history, outcome, backup file) from
  * ops.roman_executions, and the SQL migrations of a folder (Supabase layout) with their status,
- * a dry run, and apply / rollback — requested, approved and confirmed like any other action.
+ * a dry run, and apply / rollback — requested, approved and confirmed like any other action — and the
+ * deployments with their checklist and watch outcome.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { call, CallError, subscribe } from '../api';
 import type { DryRunView, MigrationsView, PrepareResult } from '../../../shared/api/operations';
 import type { ExecutionSummary } from '../../../shared/operations';
 import { RunDialog } from '../components/operations/RunDialog';
+import { DeploymentsCard } from '../components/operations/DeploymentsCard';
 import { useWorkspace } from '../components/WorkspaceBar';
 
 const DIR_KEY = 'roman.operations.migrationsDir';
@@ -138,6 +140,7 @@ export function OperationsPage() {
           </table>
         ) : null}
       </div>
+      <DeploymentsCard />
       <div className="card" style={{ marginTop: 16 }}>
         <h2>Migrations</h2>
         <label htmlFor="migrations-dir">Migrations folder (contains supabase/migrations)</label>
