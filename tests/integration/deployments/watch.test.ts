@@ -89,12 +89,14 @@ describe('the watch', () => {
     expect(r.measures.find((x) => x.name === 'error_rate')!.status).toBe('healthy');
   });
 
-  it('three bad requests are not a regression', async () => {
+  it('three bad requests are not a regression, and not healthy either: too few to judge is no data', async () => {
     const d = await deploy('1.0.4');
     await plantTraffic(pool, T0, -10, 0, CALM);
     await plantTraffic(pool, T0, 0, 1, { perMinute: 3, errorShare: 1, failShare: 1, latencyMs: 5000 });
     const r = await evaluateWatch(pool, d, 10, at(30));
-    expect(r.outcome).not.toBe('regression');
+    expect(r.outcome).toBe('no_data');
+    expect(r.measures.map((m) => m.status)).toEqual(['no_data', 'no_data', 'no_data']);
+    expect(r.measures[0]!.detail).toMatch(/too few/);
   });
 
   it('a quiet database has no data, never healthy', async () => {

@@ -132,7 +132,7 @@ export async function evaluateWatch(db: Queryable, deployment: DeploymentMarker,
       status = 'no_data';
       detail = `p95 latency: no data ${noTable ? `(${noTable})` : latAfter.length === 0 ? 'after the deployment (no timed requests)' : 'before the deployment (no timed requests)'}`;
     } else if (p === null) {
-      status = 'healthy';
+      status = 'no_data';
       detail = `p95 latency ${ms(b)} before, ${ms(a)} after; too few timed requests after the deployment to judge (${latAfter.length} < ${MIN_EVENTS})`;
     } else {
       const worse = p < ALPHA && a! > b! * LATENCY_FACTOR && a! > LATENCY_TARGET_MS;
@@ -190,7 +190,8 @@ function rateMeasure(
       : ` (p = ${test.pValue.toPrecision(2)}, ${nB} / ${nA} ${unit})${worse ? ': worse after the deployment' : ''}`;
   return {
     name,
-    status: worse ? 'regression' : 'healthy',
+    // Too few observations after the deployment to judge is not knowing: no data, never healthy.
+    status: test.pValue === null ? 'no_data' : worse ? 'regression' : 'healthy',
     before: test.before,
     after: test.after,
     nBefore: nB,
