@@ -106,6 +106,15 @@ describe('decision entropy and critical alerts', () => {
     expect(o.decision.result.verdict).toBe('approve');
     expect(o.decision.input.critical_alerts).toEqual([]);
     expect(o.decision.input.entropy_basis).toMatch(/worst of the windows \(5 min 0%, 15 min 0%\)/);
+    expect(o.decision.input.entropy_basis).not.toMatch(/no data/);
+  });
+
+  it('a database that never had traffic measures no instability: 0 %, recorded as no data', async () => {
+    const o = await decide('deploy to staging');
+    expect(o.decision.result.verdict).toBe('approve');
+    expect(o.decision.input.system_entropy).toBe(0);
+    expect(o.decision.input.entropy_reading?.data).toBe('no_data');
+    expect(o.decision.input.entropy_basis).toMatch(/no data/);
   });
 });
 

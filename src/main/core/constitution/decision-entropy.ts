@@ -142,7 +142,9 @@ export function chooseDecisionEntropy(hand: number | undefined, live: DecisionEn
       },
     };
   }
-  const windows = live.windows.map((w) => `${w.minutes} min ${formatPercent(w.entropy)}`).join(', ');
+  // A database that never had traffic measures no instability: 0 %, recorded as "no data".
+  const noData = live.reading.data === 'no_data' ? '; no data: no log row and no request in the window, so nothing measured unstable' : '';
+  const windows = live.windows.map((w) => `${w.minutes} min ${formatPercent(w.entropy)}`).join(', ') + noData;
   const liveMeta = { entropy_reading: live.reading, entropy_windows: live.windows, critical_alerts: live.criticalAlerts };
   if (hand === undefined) {
     return {
