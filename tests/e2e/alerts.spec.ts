@@ -96,6 +96,8 @@ test.describe('Alerts', () => {
     await expect(silence).toHaveCount(1);
     await expect(silence).toContainText('alertname="system_down"');
     await expect(silence).toContainText('known incident: pool exhausted, fix deploying');
+    // Its end is 30 minutes ahead, and says so (never "just now").
+    await expect(silence).toContainText(/until .*\(in (29|30) min\)/);
 
     await silenced.getByRole('button', { name: 'Expire silence' }).click();
     await expect(firingAlert(page, 'system_down')).toBeVisible();

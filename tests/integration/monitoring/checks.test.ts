@@ -211,7 +211,7 @@ describe('health checks on a seeded database', () => {
     }
   });
 
-  it('RLS violations are counted per IP; 5 from one IP within a minute is critical; a missing ip is "(unknown)"', async () => {
+  it('RLS violations are counted per IP over the window (warning) and per IP per minute (5 from one IP is critical); each check shows the figure it is graded on', async () => {
     const now = new Date('2026-05-01T10:00:00Z');
     const clock = new ManualClock(now);
     await insertLogs(m.pool, [
@@ -219,16 +219,25 @@ describe('health checks on a seeded database', () => {
       { at: minutesBefore(now, 3), source: 'rls_violation', severity: 'warning', metadata: { user: 'x' } },
       { at: minutesBefore(now, 3), source: 'rls_violation', severity: 'warning', metadata: { ip: '' } },
     ]);
-    const [r] = await runHealthChecks(m.pool, { clock, keys: ['application.rls_violations'] });
-    expect(r.status).toBe('critical');
-    expect(r.value).toBe(7);
-    expect(r.rows).toEqual([
+    const keys = ['application.rls_violations', 'application.rls_violations_per_ip'];
+    const [r, burst] = await runHealthChecks(m.pool, { clock, keys });
+    expect(r).toMatchObject({ status: 'warning', value: 7, threshold: { warning: 0 } });
+    expect(r!.rows).toEqual([
       expect.objectContaining({ ip: '203.0.113.9', violations: 5, last_minute: 5 }),
       expect.objectContaining({ ip: '(unknown)', violations: 2, last_minute: 0 }),
     ]);
+    expect(burst).toMatchObject({ status: 'critical', value: 5, windowMinutes: 1, threshold: { critical: 4 } });
+    expect(burst!.detail).toContain('203.0.113.9');
     clock.advance(2 * 60_000);
-    const [later] = await runHealthChecks(m.pool, { clock, keys: ['application.rls_violations'] });
-    expect(later.status).toBe('warning');
+    const [later, laterBurst] = await runHealthChecks(m.pool, { clock, keys });
+    expect(later).toMatchObject({ status: 'warning', value: 7 });
+    expect(laterBurst).toMatchObject({ status: 'ok', value: 0 });
+    // Value, threshold and status agree for every result.
+    for (const x of [r!, burst!, later!, laterBurst!]) {
+      const t = x.threshold!;
+      const expected = t.critical !== null && x.value! > t.critical ? 'critical' : t.warning !== null && x.value! > t.warning ? 'warning' : 'ok';
+      expect(x.status).toBe(expected);
+    }
   });
 
   it('AI spend is summed over the calendar month of the clock and graded against the budget', async () => {

@@ -92,7 +92,7 @@ function Labels({ labels }: { labels: Record<string, string> }) {
 function When({ iso, now }: { iso: string; now: number }) {
   return (
     <time dateTime={iso} title={fmt.dateTime(iso)}>
-      {fmt.dateTime(iso)} ({fmt.ago(iso, Math.max(now, new Date(iso).getTime()))})
+      {fmt.dateTime(iso)} ({fmt.ago(iso, now)})
     </time>
   );
 }

@@ -26,7 +26,7 @@ import { xidWraparound } from './maintenance/xid-wraparound';
 import { errorRate } from './application/error-rate';
 import { apiSuccessRate } from './application/api-success-rate';
 import { p95Latency } from './application/p95-latency';
-import { rlsViolations } from './application/rls-violations';
+import { rlsViolations, rlsViolationsPerIp } from './application/rls-violations';
 import { aiBudget } from './application/ai-budget';
 import { duplicateIndexes } from './indexes/duplicate';
 import { indexBloat } from './indexes/index-bloat';
@@ -65,6 +65,7 @@ export const ALL_HEALTH_CHECKS: readonly HealthCheck[] = Object.freeze([
   apiSuccessRate,
   p95Latency,
   rlsViolations,
+  rlsViolationsPerIp,
   aiBudget,
   duplicateIndexes,
   indexBloat,

@@ -54,13 +54,13 @@ export function dateTime(t: number | string): string {
   return new Date(t).toLocaleString([], { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 }
 
-/** "just now", "3 min ago", "2 h ago", "4 d ago" relative to `now`. */
+/** Relative to `now`: "just now", "3 min ago", "2 h ago", "4 d ago" — or, for a time ahead, "in 30 min", "in 2 h". */
 export function ago(t: number | string, now: number): string {
-  const s = Math.max(0, (now - new Date(t).getTime()) / 1000);
+  const delta = (now - new Date(t).getTime()) / 1000;
+  const s = Math.abs(delta);
   if (s < 45) return 'just now';
-  if (s < 3600) return `${Math.round(s / 60)} min ago`;
-  if (s < 86_400) return `${(s / 3600).toFixed(s < 36_000 ? 1 : 0)} h ago`;
-  return `${Math.round(s / 86_400)} d ago`;
+  const span = s < 3600 ? `${Math.round(s / 60)} min` : s < 86_400 ? `${(s / 3600).toFixed(s < 36_000 ? 1 : 0)} h` : `${Math.round(s / 86_400)} d`;
+  return delta >= 0 ? `${span} ago` : `in ${span}`;
 }
 
 /** Round `max` up to a "nice" axis end and return evenly spaced ticks from 0 (or min). */
