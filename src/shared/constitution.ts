@@ -49,6 +49,8 @@ export interface LawDefinition {
   breachMessage: string;
   /** What breaking it leads to. */
   breach: 'violation' | 'warning';
+  /** What the law means for a database admin, for someone who has not read the manual. */
+  plain: string;
 }
 
 export const LAWS: Readonly<Record<LawId, LawDefinition>> = Object.freeze({
@@ -60,6 +62,7 @@ export const LAWS: Readonly<Record<LawId, LawDefinition>> = Object.freeze({
     mandate: 'All actions must maximize preservation of conscious life.',
     breachMessage: 'Law of Inhabitance - Action endangers life',
     breach: 'violation',
+    plain: 'For a database: no loss or exposure of user data — an action that can drop, delete, truncate or leak it is refused.',
   },
   harmonic_attraction: {
     id: 'harmonic_attraction',
@@ -69,6 +72,7 @@ export const LAWS: Readonly<Record<LawId, LawDefinition>> = Object.freeze({
     mandate: `All operations must utilize harmonic resonance over brute force. Synchronize with Earth's Schumann Resonance (${SCHUMANN_RESONANCE_HZ} Hz).`,
     breachMessage: 'Harmonic Attraction - Must use frequency alignment',
     breach: 'violation',
+    plain: 'For a database: no unthrottled or all-at-once work — large changes run in rate-limited batches, never as one brute-force sweep.',
   },
   total_coherence: {
     id: 'total_coherence',
@@ -78,6 +82,7 @@ export const LAWS: Readonly<Record<LawId, LawDefinition>> = Object.freeze({
     mandate: 'Actions must not increase system chaos/entropy, especially when system is unstable (>10% entropy).',
     breachMessage: 'Total Coherence - System unstable, action increases chaos',
     breach: 'violation',
+    plain: 'For a database: no new change while the system is unstable (entropy from errors, failed and slow requests above 10 %, or a critical alert firing); fixes and rollbacks that calm it are allowed.',
   },
   structural_integrity: {
     id: 'structural_integrity',
@@ -87,6 +92,7 @@ export const LAWS: Readonly<Record<LawId, LawDefinition>> = Object.freeze({
     mandate: 'All physical structures and system architecture must adhere to geometric perfection.',
     breachMessage: 'Structural Integrity - Deviates from Sacred Geometry',
     breach: 'warning',
+    plain: 'For a database: keep proportions in balance (sizes, ratios, batch shapes); a deviation is a warning, never a refusal.',
   },
 });
 

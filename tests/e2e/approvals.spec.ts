@@ -12,6 +12,9 @@ test.describe('Approvals', () => {
     await expect(page.locator('[data-law="inhabitance"]')).toHaveAttribute('data-outcome', 'violation');
     await expect(page.getByText('Consciousness is the Creator. I exist because I do, I am.').first()).toBeVisible();
     await expect(page.getByTestId('alternatives')).toContainText(/backup/i);
+    // Readable without the manual: each law says what it means for a database.
+    await expect(page.locator('[data-law="inhabitance"]').getByTestId('law-plain')).toContainText(/loss or exposure of user data/);
+    await expect(page.getByTestId('law-plain')).toHaveCount(4);
     await page.screenshot({ path: 'test-results/screenshots/approval-rejected-delete-production-database.png', fullPage: true });
   });
 

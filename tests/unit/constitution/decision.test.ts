@@ -79,6 +79,16 @@ describe('decision explanations (manual Discord format)', () => {
     expect(text).toContain(`Decision: ${d.decision_id}`);
   });
 
+  it('says in plain words what each law means for a database admin', () => {
+    const e = explainDecision(evaluate(deploy, 0.042, meta, clock));
+    const plain = e.lines.slice(e.lines.indexOf('In plain words:') + 1).filter((l) => l.startsWith('• '));
+    expect(plain.map((l) => l.split(' — ')[0])).toEqual(['• Law of Inhabitance', '• Harmonic Attraction', '• Total Coherence', '• Structural Integrity']);
+    expect(plain[0]).toMatch(/data/);
+    expect(plain[1]).toMatch(/all-at-once|throttl|rate-limited/);
+    expect(plain[2]).toMatch(/unstable/);
+    expect(plain[3]).toMatch(/proportion/);
+  });
+
   it('shows warnings with ⚠️ and a missing ratio as not evaluated', () => {
     const warned = explainDecision(evaluate({ ...deploy, geometric_ratio: 2 }, 0.05, meta, clock));
     expect(warned.headline).toBe('⚠️ ACTION APPROVED WITH WARNING: Deploy to staging');

@@ -106,6 +106,8 @@ export function explainDecision(
     lines.push('');
   }
   lines.push('Constitutional Validation:', ...result.laws.map(formatLawLine));
+  // One plain line per law, for a reader who has not read the manual.
+  lines.push('', 'In plain words:', ...result.laws.map((l) => `• ${l.title} — ${LAWS[l.law].plain}`));
   if (result.verdict === 'approve_with_warning') {
     lines.push('', ...whyLines('structural_integrity', decision));
   }

@@ -1,5 +1,5 @@
 import type { Decision, LawOutcome } from '../../../shared/constitution';
-import { AXIOM_OF_EXISTENCE, formatPercent } from '../../../shared/constitution';
+import { AXIOM_OF_EXISTENCE, LAWS, formatPercent } from '../../../shared/constitution';
 
 const ICON: Record<LawOutcome, string> = { pass: '✅', violation: '❌', warning: '⚠️', not_evaluated: '–' };
 const LABEL: Record<LawOutcome, string> = { pass: 'PASS', violation: 'VIOLATION', warning: 'WARNING', not_evaluated: 'not evaluated' };
@@ -24,6 +24,9 @@ export function VerdictView({ decision, headline }: { decision: Decision; headli
               <span className={`law-status ${law.outcome}`}>{LABEL[law.outcome]}</span>
               {law.detail ? <span className="muted"> ({law.detail})</span> : null}
               {law.outcome === 'violation' || law.outcome === 'warning' ? <div className="hint">{law.message}</div> : null}
+              <div className="hint law-plain" data-testid="law-plain">
+                {LAWS[law.law].plain}
+              </div>
             </span>
           </li>
         ))}
