@@ -62,6 +62,20 @@ test.describe('Alerts', () => {
     await screenshotWhole(page, 'test-results/screenshots/alert-system-down-live.png');
   });
 
+  test('"Send test" to the in-app notifier shows the test notification itself, as every page would', async ({ page, quiet }) => {
+    await openAlerts(page, quiet);
+    const inApp = page.locator('[data-testid="notifier"][data-name="in-app"]');
+    await expect(inApp).toBeVisible();
+    await inApp.getByRole('button', { name: 'Send test' }).click();
+    const toast = page.getByTestId('toast');
+    await expect(toast).toHaveCount(1);
+    await expect(toast).toHaveAttribute('data-test', 'true');
+    await expect(toast).toContainText('Test notification');
+    await expect(toast).toContainText('alerts reach this channel');
+    await toast.getByRole('button', { name: 'Close notification' }).click();
+    await expect(toast).toHaveCount(0);
+  });
+
   test('acknowledging a firing alert shows who acknowledged it, also after a reload', async ({ page, quiet }) => {
     await insertTenErrors(quiet);
     await openAlerts(page, quiet);

@@ -3,6 +3,7 @@ import { pages } from './pages';
 import { subscribe } from './api';
 import { WorkspaceBar } from './components/WorkspaceBar';
 import { PageErrorBoundary } from './components/PageErrorBoundary';
+import { NotificationToasts } from './components/NotificationToasts';
 
 function pageFromHash(): string {
   const m = /(?:^|[#&])page=([a-z-]+)/.exec(location.hash);
@@ -60,6 +61,7 @@ export function App() {
           <Page />
         </PageErrorBoundary>
       </main>
+      <NotificationToasts />
     </div>
   );
 }

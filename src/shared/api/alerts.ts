@@ -69,7 +69,15 @@ export interface AlertsChangedEvent {
   /** Present for reason 'transition'. */
   transitions?: AlertTransition[];
   /** Present for reason 'notification' (fingerprints, group, firing or resolved). */
-  notification?: { groupKey: string; status: 'firing' | 'resolved'; firing: string[]; resolved: string[]; repeat: boolean };
+  notification?: {
+    groupKey: string;
+    status: 'firing' | 'resolved';
+    firing: string[];
+    resolved: string[];
+    repeat: boolean;
+    /** What the app shows in its in-app notification (the same text as the native one). */
+    display?: { title: string; body: string; severity: 'critical' | 'warning' | 'resolved'; fingerprint: string; test: boolean };
+  };
 }
 
 export interface AlertsEvents {

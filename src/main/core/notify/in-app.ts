@@ -6,7 +6,7 @@
  */
 import type { AlertsChangedEvent } from '../../../shared/api/alerts';
 import type { AlertNotification } from '../alerts/engine';
-import type { NotifierProvider } from './notifier';
+import { TEST_GROUP_KEY, type NotifierProvider } from './notifier';
 
 export const inAppNotifier = (emit: (payload: AlertsChangedEvent) => void): NotifierProvider<null> => ({
   kind: 'in-app',
@@ -20,6 +20,7 @@ export const inAppNotifier = (emit: (payload: AlertsChangedEvent) => void): Noti
         firing: n.firing.map((a) => a.fingerprint),
         resolved: n.resolved.map((a) => a.fingerprint),
         repeat: n.repeat,
+        ...(n.firing.length > 0 || n.resolved.length > 0 ? { display: { ...desktopNotification(n), test: n.groupKey === TEST_GROUP_KEY } } : {}),
       },
     });
   },

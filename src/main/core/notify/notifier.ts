@@ -101,6 +101,9 @@ export class NotifierRegistry {
   }
 }
 
+/** The group key of the "send test" notification. */
+export const TEST_GROUP_KEY = 'test';
+
 /** A synthetic notification used by "send test": clearly labelled, never an incident. */
 export function testNotification(at: Date): AlertNotification {
   const iso = at.toISOString();
@@ -123,5 +126,5 @@ export function testNotification(at: Date): AlertNotification {
     silencedBy: [],
     inhibitedBy: [],
   };
-  return { groupKey: 'test', status: 'firing', firing: [alert], resolved: [], repeat: false, at: iso };
+  return { groupKey: TEST_GROUP_KEY, status: 'firing', firing: [alert], resolved: [], repeat: false, at: iso };
 }
