@@ -475,9 +475,7 @@ export function AuditLogPage() {
         <span data-testid="loaded-count">
           {loadingFirst
             ? 'Searching…'
-            : current.error
-              ? 'No results'
-              : currentTotal?.total != null
+            : currentTotal?.total != null
                 ? `${formatCount(currentTotal.total)} matching record${currentTotal.total === 1 ? '' : 's'}${current.cursor ? ` — ${formatCount(current.rows.length)} loaded, scroll for more` : ''}`
                 : !current.cursor
                   ? `${formatCount(current.rows.length)} matching record${current.rows.length === 1 ? '' : 's'}`
