@@ -295,11 +295,13 @@ export const MIGRATIONS: Migration[] = [
     // read a view that uses json_tree as its external content, and a contentless index deletes by
     // rowid, so the delete/update triggers never have to reproduce the old text. Every record of
     // an existing cache is indexed again from the view here (backfill; nothing in records changes).
+    // Re-runnable (a cache whose recorded version was set back rebuilds the index again).
     sql: `
       DROP TRIGGER IF EXISTS records_fts_insert;
       DROP TRIGGER IF EXISTS records_fts_delete;
       DROP TRIGGER IF EXISTS records_fts_update;
       DROP TABLE IF EXISTS records_fts;
+      DROP VIEW IF EXISTS records_search;
       CREATE VIEW records_search AS
         SELECT id, message, source, type,
                CASE WHEN json_valid(records.metadata) THEN (SELECT group_concat(value, ' ') FROM json_tree(records.metadata) WHERE atom IS NOT NULL AND type IN ('text', 'integer', 'real')) END AS meta

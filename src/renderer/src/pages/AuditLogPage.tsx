@@ -297,7 +297,6 @@ export function AuditLogPage() {
   useEffect(() => {
     if (firstPageKey === null || !firstPageFilter) return;
     let cancelled = false;
-    setTotal({ key: firstPageKey, total: null, error: null });
     call('store.count', firstPageFilter).then(
       (r) => {
         if (!cancelled) setTotal({ key: firstPageKey, total: r.total, error: null });
