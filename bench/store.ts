@@ -149,7 +149,7 @@ function ingestBoth(rawPath: string, cache: Cache): { rawMs: number; oursMs: num
     `INSERT INTO records (kind, origin, remote_table, remote_id, ts, severity, source, type, message, metadata)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const index = db.prepare('INSERT INTO records_fts (rowid, message, source, type) SELECT id, message, source, type FROM records WHERE id >= ?');
+  const index = db.prepare('INSERT INTO records_fts (rowid, message, source, type, meta) SELECT id, message, source, type, meta FROM records_search WHERE id >= ?');
   const hasInsertTrigger = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'records_fts_insert'").get() !== undefined;
   let rawMs = 0;
   let oursMs = 0;

@@ -90,7 +90,8 @@ test('with the database unreachable the page reads the cache and says it is offl
 
 test('the table is windowed and fetches older pages as the user scrolls', async ({ page }) => {
   await openAuditLog(page);
-  await expect(page.getByTestId('loaded-count')).toContainText('200+ matching records loaded');
+  // The exact total is counted after the first page (never "200+").
+  await expect(page.getByTestId('loaded-count')).toHaveText(`${(LOGS + DECISIONS).toLocaleString('en-US')} matching records — 200 loaded, scroll for more`);
   const domRows = await rows(page).count();
   expect(domRows).toBeGreaterThan(5);
   expect(domRows).toBeLessThan(80);
@@ -99,9 +100,32 @@ test('the table is windowed and fetches older pages as the user scrolls', async 
     await body.evaluate((el) => el.scrollTo(0, el.scrollHeight));
     await page.waitForTimeout(150);
   }
-  await expect(page.getByTestId('loaded-count')).toContainText(/^(?:[4-9]\d\d|\d,\d{3})\+ matching records/);
+  await expect(page.getByTestId('loaded-count')).toContainText(/^3,005 matching records — (?:[4-9]\d\d|\d,\d{3}) loaded/);
   expect(await rows(page).count()).toBeLessThan(80);
   await expect(rows(page).last()).toContainText(/Request \d+ to \/v1\/orders/);
+});
+
+test('search syntax: OR, NOT, a phrase and a metadata value, with the exact total; bad syntax is explained', async ({ page }) => {
+  await openAuditLog(page);
+  const search = page.getByLabel('Search');
+  await search.fill('quasar OR "deploy to staging"');
+  await expect(page.getByTestId('loaded-count')).toHaveText(`${QUASAR.length + DECISIONS} matching records`);
+  await search.fill('quasar -"shard 7" NOT 1007');
+  await expect(page.getByTestId('loaded-count')).toHaveText(`${QUASAR.length - 2} matching records`);
+  await expect(rows(page)).toHaveCount(QUASAR.length - 2);
+  await expect(page.getByTestId('audit-table')).not.toContainText(/shard (?:7|1007)\b/);
+  // metadata: the decision's id, and a request's IP (row 7 has ip 10.0.7.0)
+  await search.fill('dec-3');
+  await expect(page.getByTestId('loaded-count')).toHaveText('1 matching record');
+  await expect(rows(page).first()).toContainText('Decision 3: deploy to staging approved');
+  await search.fill('"10.0.7.0" quasar');
+  await expect(page.getByTestId('loaded-count')).toHaveText('1 matching record');
+  // A query matching more than a page: the exact total, not "200+"
+  await search.fill('orders -quasar');
+  await expect(page.getByTestId('loaded-count')).toHaveText(`${(LOGS - QUASAR.length).toLocaleString('en-US')} matching records — 200 loaded, scroll for more`);
+  await search.fill('"quasar reactor');
+  await expect(page.getByTestId('search-error')).toContainText('unbalanced quote');
+  await expect(page.getByTestId('search-error')).not.toContainText(/fts5|sqlite/i);
 });
 
 test('search, severity and time filters narrow the list; a row opens its details', async ({ page }) => {

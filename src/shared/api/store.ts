@@ -44,6 +44,8 @@ export const storeInputs = {
       cursor: z.string().max(200).nullish(),
     })
     .strict(),
+  /** The exact number of records a filter matches (the page asks for it after the first page). */
+  'store.count': recordFilterSchema,
   'store.record': z.object({ id: z.number().int().positive() }).strict(),
   'store.export': recordFilterSchema
     .extend({
@@ -68,6 +70,7 @@ export interface StoreExportOutput {
 
 export interface StoreOutputs {
   'store.search': RecordPage;
+  'store.count': { total: number };
   'store.record': StoredRecordDetail;
   'store.export': StoreExportOutput;
   'store.verifyAudit': AuditVerification;

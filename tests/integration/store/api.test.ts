@@ -68,6 +68,12 @@ describe('store API', () => {
     expect(exp).toMatchObject({ ok: true, value: { format: 'jsonl', rows: 3, truncated: true } });
     if (exp.ok) expect((exp.value as { text: string }).text.trimEnd().split('\n')).toHaveLength(3);
     expect(await registry.dispatch('store.verifyAudit', {}, ctx)).toMatchObject({ ok: true, value: { valid: true, entries: 1 } });
+    expect(await registry.dispatch('store.count', { kind: 'log' }, ctx)).toEqual({ ok: true, value: { total: 5 } });
+    expect(await registry.dispatch('store.count', { text: 'request OR vacuum -"request 2"' }, ctx)).toEqual({ ok: true, value: { total: 5 } });
+    expect(await registry.dispatch('store.count', { text: 'request OR' }, ctx)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringMatching(/OR needs a word on each side/) },
+    });
     expect(await registry.dispatch('store.status', {}, ctx)).toMatchObject({
       ok: true,
       value: { rows: 6, lastSyncedAt: '2026-03-01T12:00:00.000Z', auditEntries: 1 },

@@ -220,29 +220,40 @@ describe('Cache search', () => {
     expect(messages(c.search({ text: 'dead*' }).rows)).toEqual(['Deadlock detected on table "orders"']);
   });
 
-  it('treats FTS syntax in user text as plain text', () => {
+  it('treats FTS syntax other than the search syntax in user text as plain text', () => {
     const c = seeded();
     expect(messages(c.search({ text: 'AND' }).rows)).toEqual(['User said "hello" AND left']);
     expect(messages(c.search({ text: 'NEAR(' }).rows)).toEqual(['Stripe webhook NEAR( signature * failed']);
     expect(messages(c.search({ text: '*' }).rows)).toEqual(['Stripe webhook NEAR( signature * failed']);
-    expect(messages(c.search({ text: '"' }).rows)).toEqual(['Deadlock detected on table "orders"', 'User said "hello" AND left']);
+    expect(messages(c.search({ text: '\'"\'' }).rows)).toEqual([]);
     expect(messages(c.search({ text: '"hello"' }).rows)).toEqual(['User said "hello" AND left']);
-    expect(messages(c.search({ text: '"orders' }).rows)).toEqual(['Deadlock detected on table "orders"']);
+    expect(() => c.search({ text: '"orders' })).toThrow(/unbalanced quote/);
     expect(c.search({ text: 'source:api' }).rows).toEqual([]);
-    expect(c.search({ text: 'NOT connection OR' }).rows).toEqual([]);
+    expect(() => c.search({ text: 'NOT connection OR' })).toThrow(/OR needs a word on each side/);
   });
 
   it('never fails on arbitrary user text', () => {
     const c = seeded();
     fc.assert(
       fc.property(fc.string({ maxLength: 40, unit: 'binary' }), (text) => {
-        const page = c.search({ text, limit: 10 });
-        expect(page.rows.length).toBeLessThanOrEqual(corpus.length);
+        // Either a page, or bad search syntax explained in the user's words (never SQLite's).
+        try {
+          const page = c.search({ text, limit: 10 });
+          expect(page.rows.length).toBeLessThanOrEqual(corpus.length);
+          expect(c.count({ text })).toBeGreaterThanOrEqual(page.rows.length);
+        } catch (err) {
+          expect(err).toBeInstanceOf(CacheInputError);
+          expect((err as Error).message).toMatch(/quote|OR|NOT|phrase|exclu/);
+          expect((err as Error).message).not.toMatch(/fts5|sqlite|syntax error/i);
+        }
       }),
       { numRuns: 300 },
     );
-    for (const hostile of ['"', "'", '(', ')', 'a OR', 'NEAR(a b', '^x', '-x', 'x:', '{a b}', '*"*', '\\', '\u0000', 'a AND AND b']) {
+    for (const hostile of ["'", '(', ')', 'NEAR(a b', '^x', '-x', 'x:', '{a b}', '\\', '\u0000', 'a AND AND b']) {
       expect(() => c.search({ text: hostile })).not.toThrow();
+    }
+    for (const bad of ['"', 'a OR', 'OR a', 'a OR OR b', 'NOT', 'a NOT', '"unclosed phrase', '""', 'a OR -b']) {
+      expect(() => c.search({ text: bad }), bad).toThrow(CacheInputError);
     }
   });
 

@@ -78,13 +78,32 @@ describe('roman events search', () => {
     expect(new Set([...p1.rows, ...p2.rows].map((x) => x.id)).size).toBe(6);
   });
 
-  it('accepts hostile search text', async () => {
-    const r = await run(['events', 'search', '"primary', 'NEAR(', '--cache', cachePath]);
+  it('accepts hostile search text, and explains bad search syntax without an SQLite error', async () => {
+    const r = await run(['events', 'search', 'primary', 'NEAR(', '--cache', cachePath]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/No cached records match/);
-    const q = await run(['events', 'search', '"', '--cache', cachePath]);
-    expect(q.code).toBe(0);
-    expect(q.stdout).toMatch(/Connection refused, retrying "primary"/);
+    const q = await run(['events', 'search', '"primary', '--cache', cachePath]);
+    expect(q.code).toBe(2);
+    expect(q.stderr).toMatch(/unbalanced quote/);
+    expect(q.stderr).not.toMatch(/fts5|sqlite/i);
+    const o = await run(['events', 'search', 'connection', 'OR', '--cache', cachePath]);
+    expect(o.code).toBe(2);
+    expect(o.stderr).toMatch(/OR needs a word on each side/);
+  });
+
+  it('prints the exact total of matching records with --json, across pages, for OR / NOT / phrase queries', async () => {
+    const all = await run(['events', 'search', '--limit', '2', '--json', '--cache', cachePath]);
+    expect(all.code).toBe(0);
+    const p = JSON.parse(all.stdout) as { total: number; rows: unknown[]; nextCursor: string | null };
+    expect(p.rows).toHaveLength(2);
+    expect(p.total).toBe(6);
+    const or = JSON.parse((await run(['events', 'search', 'deadlock OR vacuum', '--limit', '1', '--json', '--cache', cachePath])).stdout) as { total: number };
+    expect(or.total).toBe(2);
+    const not = JSON.parse((await run(['events', 'search', 'connection -refused', '--json', '--cache', cachePath])).stdout) as { total: number; rows: { message: string }[] };
+    expect(not.rows.map((x) => x.message)).toEqual(['connection pool resized']);
+    expect(not.total).toBe(1);
+    const phrase = JSON.parse((await run(['events', 'search', '"delete production"', '--json', '--cache', cachePath])).stdout) as { total: number };
+    expect(phrase.total).toBe(1);
   });
 
   it('exits 2 with a clear message for a bad --since, an unknown severity or a missing cache', async () => {

@@ -186,7 +186,9 @@ async function search(io: CliIO, args: string[]): Promise<number> {
       cache.search({ ...filter, limit: Number(limitText), cursor: (values.cursor as string | undefined) ?? null, withMetadata: Boolean(values.json) }),
     );
     if (values.json) {
-      io.stdout(JSON.stringify(page, null, 2) + '\n');
+      // The exact number of matching records (all pages), next to this page.
+      const total = withCacheErrors(() => cache.count(filter));
+      io.stdout(JSON.stringify({ total, ...page }, null, 2) + '\n');
       return EXIT.ok;
     }
     if (page.rows.length === 0) {
@@ -194,7 +196,7 @@ async function search(io: CliIO, args: string[]): Promise<number> {
       return EXIT.ok;
     }
     io.stdout(page.rows.map(formatRow).join('\n') + '\n');
-    if (page.nextCursor) io.stdout(`… more: add --cursor ${page.nextCursor}\n`);
+    if (page.nextCursor) io.stdout(`… more (${withCacheErrors(() => cache.count(filter))} matching in all): add --cursor ${page.nextCursor}\n`);
     return EXIT.ok;
   } finally {
     cache.close();

@@ -48,6 +48,11 @@ export function registerStoreHandlers(registry: HandlerRegistry, deps: StoreHand
     });
   });
 
+  registry.method('store.count', (input) => {
+    const cache = openCache(deps);
+    return asDomainError(async () => ({ total: await cache.count(filterOf(input)) }));
+  });
+
   registry.method('store.record', async (input) => {
     const record = await openCache(deps).getRecord(input.id);
     if (!record) throw new DomainError('not_found', `no cached record with id ${input.id}`);

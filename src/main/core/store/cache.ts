@@ -136,10 +136,10 @@ export class Cache {
   ) {
     this.insertStmt = db.prepare(`INSERT OR IGNORE INTO records (${INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.indexRangeStmt = db.prepare(
-      'INSERT INTO records_fts (rowid, message, source, type) SELECT id, message, source, type FROM records WHERE id BETWEEN ? AND ?',
+      'INSERT INTO records_fts (rowid, message, source, type, meta) SELECT id, message, source, type, meta FROM records_search WHERE id BETWEEN ? AND ?',
     );
     this.indexListStmt = db.prepare(
-      'INSERT INTO records_fts (rowid, message, source, type) SELECT id, message, source, type FROM records WHERE id IN (SELECT value FROM json_each(?))',
+      'INSERT INTO records_fts (rowid, message, source, type, meta) SELECT id, message, source, type, meta FROM records_search WHERE id IN (SELECT value FROM json_each(?))',
     );
     this.outbox = new Outbox(this);
     this.audit = new AuditChain(this);
@@ -568,8 +568,20 @@ export class Cache {
     return found >= threshold;
   }
 
+  /**
+   * The exact number of records matching a filter. A filter that is only full-text counts the
+   * full-text index's matches (no join with records); every other filter counts through the same
+   * predicates and indexes as search.
+   */
   count(filter: RecordFilter = {}): number {
-    const compiled = compileFilter(filter, this.clock.now());
+    const compiled = compileFilter(filter, this.clock.now(), 'omit');
+    if (compiled.match !== undefined && compiled.where.length === 0) {
+      return (this.stmt('SELECT count(*) AS n FROM records_fts WHERE records_fts MATCH ?').get(compiled.match) as { n: number }).n;
+    }
+    if (compiled.match !== undefined) {
+      compiled.where.push('r.id IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)');
+      compiled.params.push(compiled.match);
+    }
     const row = this.stmt(`SELECT count(*) AS n FROM records r ${whereClause(compiled)}`).get(...compiled.params) as { n: number };
     return row.n;
   }
@@ -660,6 +672,12 @@ export class Cache {
     for (const r of rows) if (r.integrity_check !== 'ok') problems.push(r.integrity_check);
     try {
       this.db.prepare("INSERT INTO records_fts (records_fts, rank) VALUES ('integrity-check', 1)").run();
+      // The index is contentless (schema v60): FTS5 checks its own structure; which records it
+      // holds is checked here, both ways.
+      const missing = (this.db.prepare('SELECT count(*) AS n FROM records WHERE id NOT IN (SELECT rowid FROM records_fts)').get() as { n: number }).n;
+      const stale = (this.db.prepare('SELECT count(*) AS n FROM records_fts WHERE rowid NOT IN (SELECT id FROM records)').get() as { n: number }).n;
+      if (missing > 0) problems.push(`full-text index: ${missing} record(s) are not indexed (rebuild the search index)`);
+      if (stale > 0) problems.push(`full-text index: ${stale} entr(ies) for records that no longer exist (rebuild the search index)`);
     } catch (err) {
       problems.push(`full-text index: ${(err as Error).message}`);
     }
@@ -670,7 +688,11 @@ export class Cache {
 
   /** Rebuilds the full-text index from the records (repairs a damaged FTS index). */
   rebuildSearchIndex(): void {
-    this.db.prepare("INSERT INTO records_fts (records_fts) VALUES ('rebuild')").run();
+    // Contentless index (schema v60): 'rebuild' cannot read the records, so empty it and index them again.
+    this.db.transaction(() => {
+      this.db.prepare("INSERT INTO records_fts (records_fts) VALUES ('delete-all')").run();
+      this.db.prepare('INSERT INTO records_fts (rowid, message, source, type, meta) SELECT id, message, source, type, meta FROM records_search').run();
+    })();
   }
 
   /** Gives free pages back to the file system (auto_vacuum = INCREMENTAL). */

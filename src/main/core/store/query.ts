@@ -1,17 +1,14 @@
 /**
- * Turning a `RecordFilter` into SQL for the cache: safe full-text queries (user text is quoted, never
- * parsed as FTS5 syntax), severity/source/type/kind/time predicates that hit the indexes, the opaque
+ * Turning a `RecordFilter` into SQL for the cache: full-text queries (the search syntax of
+ * text-query.ts, compiled to quoted FTS5), severity/source/type/kind/time predicates that hit the indexes, the opaque
  * (ts, id) keyset cursor, and timestamp parsing shared by inserts, filters and the CLI.
  */
 import { RECORD_KINDS, isRecordKind, type RecordFilter } from '../../../shared/store';
+import { CacheInputError } from './query-error';
+import { buildTextQuery } from './text-query';
 
-/** Bad filter, cursor or record input; callers turn it into a usage error / invalid_input. */
-export class CacheInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CacheInputError';
-  }
-}
+export { CacheInputError } from './query-error';
+export { buildTextQuery, type TextQuery } from './text-query';
 
 const ISO_LIKE = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
@@ -59,34 +56,6 @@ export function parseTimeBound(value: string | number, now: Date): number {
     throw new CacheInputError(`invalid time "${value}": use a duration like 30m, 24h, 7d, 2w or an ISO-8601 time like 2026-01-31T12:00:00Z`);
   }
   return ms;
-}
-
-// unicode61 treats letters, numbers and private-use characters as token characters.
-const TOKEN_CHAR = /[\p{L}\p{N}\p{Co}]/u;
-
-export interface TextQuery {
-  /** FTS5 MATCH expression made only of quoted phrases (implicit AND), or null. */
-  match: string | null;
-  /** Terms with no token characters (e.g. `"`, `*`, `->`): matched as plain substrings. */
-  substrings: string[];
-}
-
-/**
- * Every whitespace-separated term must occur. Terms become quoted FTS5 phrases (so `AND`, `NEAR(`,
- * `"`, `col:` are just text); a trailing `*` on a word keeps its prefix meaning (`conn*`).
- */
-export function buildTextQuery(text: string): TextQuery {
-  const phrases: string[] = [];
-  const substrings: string[] = [];
-  // FTS5 reads its query as a C string: a NUL would end it mid-phrase. It is never meaningful text.
-  for (const term of text.replace(/\0/g, ' ').split(/\s+/u)) {
-    if (!term) continue;
-    const prefix = term.length > 1 && term.endsWith('*');
-    const body = prefix ? term.slice(0, -1) : term;
-    if (TOKEN_CHAR.test(body)) phrases.push(`"${body.replace(/"/g, '""')}"${prefix ? '*' : ''}`);
-    else substrings.push(term);
-  }
-  return { match: phrases.length ? phrases.join(' ') : null, substrings };
 }
 
 export interface Keyset {
@@ -146,8 +115,16 @@ export function compileFilter(filter: RecordFilter, now: Date, plan: FtsPlan = '
       }
       match = q.match;
     }
+    if (q.exclude) {
+      where.push('r.id NOT IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)');
+      params.push(q.exclude);
+    }
     for (const s of q.substrings) {
       where.push("(instr(r.message, ?) > 0 OR instr(coalesce(r.source, ''), ?) > 0 OR instr(coalesce(r.type, ''), ?) > 0)");
+      params.push(s, s, s);
+    }
+    for (const s of q.notSubstrings) {
+      where.push("NOT (instr(r.message, ?) > 0 OR instr(coalesce(r.source, ''), ?) > 0 OR instr(coalesce(r.type, ''), ?) > 0)");
       params.push(s, s, s);
     }
   }

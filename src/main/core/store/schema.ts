@@ -285,6 +285,43 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX IF NOT EXISTS emergency_timeline_incident ON emergency_timeline (incident_id, id);
     `,
   },
+  {
+    version: 60,
+    description: 'full-text index of metadata values (an IP, a user or request id, a decision id) next to message, source, type',
+    // records_fts gains a column `meta`: the scalar VALUES of a record's metadata JSON (never its
+    // keys, so searching "ip" does not find every record that has an ip), separated by spaces. The
+    // view records_search computes that column from records; writers index new batches from it
+    // (Cache.indexForSearch). The index becomes contentless with contentless_delete: FTS5 cannot
+    // read a view that uses json_tree as its external content, and a contentless index deletes by
+    // rowid, so the delete/update triggers never have to reproduce the old text. Every record of
+    // an existing cache is indexed again from the view here (backfill; nothing in records changes).
+    // Re-runnable (a cache whose recorded version was set back rebuilds the index again).
+    sql: `
+      DROP TRIGGER IF EXISTS records_fts_insert;
+      DROP TRIGGER IF EXISTS records_fts_delete;
+      DROP TRIGGER IF EXISTS records_fts_update;
+      DROP TABLE IF EXISTS records_fts;
+      DROP VIEW IF EXISTS records_search;
+      CREATE VIEW records_search AS
+        SELECT id, message, source, type,
+               CASE WHEN json_valid(records.metadata) THEN (SELECT group_concat(value, ' ') FROM json_tree(records.metadata) WHERE atom IS NOT NULL AND type IN ('text', 'integer', 'real')) END AS meta
+          FROM records;
+      CREATE VIRTUAL TABLE records_fts USING fts5 (
+        message, source, type, meta,
+        content = '', contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 2'
+      );
+      CREATE TRIGGER records_fts_delete AFTER DELETE ON records BEGIN
+        DELETE FROM records_fts WHERE rowid = old.id;
+      END;
+      CREATE TRIGGER records_fts_update AFTER UPDATE OF message, source, type, metadata ON records BEGIN
+        DELETE FROM records_fts WHERE rowid = old.id;
+        INSERT INTO records_fts (rowid, message, source, type, meta)
+          VALUES (new.id, new.message, new.source, new.type, CASE WHEN json_valid(new.metadata) THEN (SELECT group_concat(value, ' ') FROM json_tree(new.metadata) WHERE atom IS NOT NULL AND type IN ('text', 'integer', 'real')) END);
+      END;
+      INSERT INTO records_fts (rowid, message, source, type, meta) SELECT id, message, source, type, meta FROM records_search;
+    `,
+  },
 ];
 
 export const CACHE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -290,7 +290,29 @@ export function AuditLogPage() {
     };
   }, [effective, queryKey]);
 
+  // The exact total, counted after the first page arrives (paging never waits for it).
+  const [total, setTotal] = useState<{ key: string; total: number | null; error: string | null } | null>(null);
+  const firstPageKey = listing && listing.key === queryKey && !listing.error ? listing.key : null;
+  const firstPageFilter = listing?.filter;
+  useEffect(() => {
+    if (firstPageKey === null || !firstPageFilter) return;
+    let cancelled = false;
+    call('store.count', firstPageFilter).then(
+      (r) => {
+        if (!cancelled) setTotal({ key: firstPageKey, total: r.total, error: null });
+      },
+      (err: unknown) => {
+        if (!cancelled) setTotal({ key: firstPageKey, total: null, error: messageOf(err) });
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the filter belongs to the key
+  }, [firstPageKey]);
+
   const current = listing && listing.key === queryKey ? listing : null;
+  const currentTotal = total && current && total.key === current.key ? total : null;
   const loadingFirst = current === null;
 
   const loadMore = useCallback(() => {
@@ -452,7 +474,11 @@ export function AuditLogPage() {
         <span data-testid="loaded-count">
           {loadingFirst
             ? 'Searching…'
-            : `${formatCount(current.rows.length)}${current.cursor ? '+' : ''} matching record${current.rows.length === 1 && !current.cursor ? '' : 's'}${current.cursor ? ' loaded — scroll for more' : ''}`}
+            : currentTotal?.total != null
+                ? `${formatCount(currentTotal.total)} matching record${currentTotal.total === 1 ? '' : 's'}${current.cursor ? ` — ${formatCount(current.rows.length)} loaded, scroll for more` : ''}`
+                : !current.cursor
+                  ? `${formatCount(current.rows.length)} matching record${current.rows.length === 1 ? '' : 's'}`
+                  : `${formatCount(current.rows.length)} loaded — counting matching records…${currentTotal?.error ? ` (count failed: ${currentTotal.error})` : ''}`}
         </span>
         {changed ? (
           <button
