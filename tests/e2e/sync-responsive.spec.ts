@@ -34,7 +34,7 @@ test('scrolling and searching the audit log keep answering while a large sync ru
       await page.goto(`${host.url}&page=audit-log`);
       await expect(page.getByRole('heading', { name: 'Audit log', level: 1 })).toBeVisible();
       const count = page.getByTestId('loaded-count');
-      await expect(count).toContainText('200+ matching records loaded');
+      await expect(count).toContainText(/matching records — 200 loaded|200 loaded — counting/);
       const rows = page.getByTestId('audit-table').getByTestId('vt-row');
       await expect(rows.filter({ hasText: /GET \/api\/v1\/items\/\d+/ }).first()).toBeVisible();
 
@@ -43,7 +43,7 @@ test('scrolling and searching the audit log keep answering while a large sync ru
       let answeredWhileSyncing = 0;
       for (let i = 1; i <= 4; i++) {
         await body.evaluate((el) => el.scrollTo(0, el.scrollHeight));
-        await expect(count).toContainText(`${(200 * (i + 1)).toLocaleString('en-US')}+ matching records`);
+        await expect(count).toContainText(`${(200 * (i + 1)).toLocaleString('en-US')} loaded`);
         if (/Syncing/.test((await bar.textContent()) ?? '')) answeredWhileSyncing++;
       }
       // A text search answers too, and a single row opens.

@@ -76,14 +76,15 @@ describe('search syntax', () => {
     expect(found(c, '"pool exh"*')).toEqual(['timeout connection pool exhausted']);
   });
 
-  it('finds identifiers that start with a bare identifier-like word; quotes make it exact', () => {
+  it('finds identifiers that start with a bare identifier-like word; numbers and addresses match exactly', () => {
     const c = seeded();
     expect(found(c, 'req_H3')).toEqual(['connection timeout to db-primary']);
     expect(found(c, 'req_h3xk9')).toEqual(['connection timeout to db-primary']);
     expect(found(c, 'req_H3*')).toEqual(['connection timeout to db-primary']);
     expect(found(c, 'req_Z')).toEqual([]);
-    expect(found(c, '10.0.0.5')).toEqual(['connection timeout to db-primary', 'connection refused to db-primary']);
+    expect(found(c, '10.0.0.5')).toEqual(['connection refused to db-primary']);
     expect(found(c, '"10.0.0.5"')).toEqual(['connection refused to db-primary']);
+    expect(found(c, '10.0.0.5*')).toEqual(['connection timeout to db-primary', 'connection refused to db-primary']);
   });
 
   it('explains bad syntax in the user\'s words and never passes SQLite errors through', () => {

@@ -43,6 +43,9 @@ import type { Decision } from '../../../shared/constitution';
 import { readAiUsageFromCache, type AiUsageInput } from '../metrics/ai-usage';
 import { writeExport, type ExportResult } from './export';
 
+/** How many of the newest records the integrity check compares with the full-text index. */
+const INDEX_TEXT_SAMPLE = 1000;
+
 export { CacheInputError } from './query';
 export { CacheSchemaError } from './schema';
 export type { NewRecord } from './records';
@@ -678,12 +681,28 @@ export class Cache {
       const stale = (this.db.prepare('SELECT count(*) AS n FROM records_fts WHERE rowid NOT IN (SELECT id FROM records)').get() as { n: number }).n;
       if (missing > 0) problems.push(`full-text index: ${missing} record(s) are not indexed (rebuild the search index)`);
       if (stale > 0) problems.push(`full-text index: ${stale} entr(ies) for records that no longer exist (rebuild the search index)`);
+      // A contentless index cannot give its text back: the newest records' text is checked against it.
+      const drift = this.searchIndexDrift(INDEX_TEXT_SAMPLE);
+      if (drift > 0) problems.push(`full-text index: the text of ${drift} of the newest ${INDEX_TEXT_SAMPLE} record(s) is not what the index holds (rebuild the search index)`);
     } catch (err) {
       problems.push(`full-text index: ${(err as Error).message}`);
     }
     const fk = this.db.pragma('foreign_key_check') as unknown[];
     if (fk.length > 0) problems.push(`${fk.length} foreign key violation(s)`);
     return { ok: problems.length === 0, problems, checkedAt: this.clock.now().toISOString() };
+  }
+
+  /** How many of the newest `sample` records have a message whose first word the index does not hold for that row. */
+  private searchIndexDrift(sample: number): number {
+    const rows = this.db.prepare('SELECT id, message FROM records ORDER BY id DESC LIMIT ?').all(sample) as { id: number; message: string }[];
+    const probe = this.db.prepare('SELECT 1 FROM records_fts WHERE records_fts MATCH ? AND rowid = ?');
+    let drift = 0;
+    for (const r of rows) {
+      const word = /[\p{L}\p{N}]+/u.exec(r.message ?? '')?.[0];
+      if (!word) continue;
+      if (!probe.get(`message : "${word.replace(/"/g, '""')}"`, r.id)) drift++;
+    }
+    return drift;
   }
 
   /** Rebuilds the full-text index from the records (repairs a damaged FTS index). */

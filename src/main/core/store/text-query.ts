@@ -7,9 +7,10 @@
  * - `-word`, `NOT word`, `-"a phrase"` exclude records containing it
  * - `"a phrase"` matches those words in that order, exactly
  * - `conn*` matches words starting with `conn`
- * - a bare identifier-like word (it has a digit or punctuation, e.g. `req_H3`, `10.0.0.5`, `u-42`)
+ * - a bare identifier-like word (letters with a digit or punctuation, e.g. `req_H3`, `u-42`)
  *   matches identifiers that START with it (`req_H3` finds `req_H3xk9`); quote it for an exact
- *   match (`"10.0.0.5"` does not find `10.0.0.50`). Plain words match whole words only.
+ *   match. Numbers and addresses (`4242`, `10.0.0.5`) and plain words match whole words only
+ *   (`10.0.0.5` does not find `10.0.0.50`; `4242*` asks for the prefix).
  * - a word without letters or digits (`->`, `*`) is matched as a substring of message/source/type
  * Only uppercase OR / NOT are operators. Bad syntax throws CacheInputError in the user's words.
  */
@@ -19,6 +20,7 @@ import { CacheInputError } from './query-error';
 const TOKEN_CHAR = /[\p{L}\p{N}\p{Co}]/u;
 const NON_TOKEN_CHAR = /[^\p{L}\p{N}\p{Co}]/u;
 const DIGIT = /\p{N}/u;
+const LETTER = /\p{L}/u;
 
 export interface TextQuery {
   /** FTS5 MATCH expression every result must satisfy, or null. */
@@ -50,7 +52,8 @@ function wordTerm(word: string, negated: boolean): Term {
     if (TOKEN_CHAR.test(body)) return { fts: `${quote(body)}*`, text: word, negated };
   }
   if (!TOKEN_CHAR.test(word)) return { fts: null, text: word, negated };
-  const identifier = DIGIT.test(word) || NON_TOKEN_CHAR.test(word);
+  // Numbers and addresses (`4242`, `10.0.0.5`) match exactly; an identifier with letters matches as a prefix.
+  const identifier = LETTER.test(word) && (DIGIT.test(word) || NON_TOKEN_CHAR.test(word));
   return { fts: `${quote(word)}${identifier ? '*' : ''}`, text: word, negated };
 }
 

@@ -369,6 +369,20 @@ export function AuditLogPage() {
 
   const closeDetail = useCallback(() => setSelectedId(null), []);
 
+  // The count line; while the same query reloads (following new records) the last line stays.
+  const freshLabel = loadingFirst
+    ? null
+    : currentTotal?.total != null
+      ? `${formatCount(currentTotal.total)} matching record${currentTotal.total === 1 ? '' : 's'}${current.cursor ? ` — ${formatCount(current.rows.length)} loaded, scroll for more` : ''}`
+      : !current.cursor
+        ? `${formatCount(current.rows.length)} matching record${current.rows.length === 1 ? '' : 's'}`
+        : `${formatCount(current.rows.length)} loaded — counting matching records…${currentTotal?.error ? ` (count failed: ${currentTotal.error})` : ''}`;
+  const [lastLabel, setLastLabel] = useState<{ filters: string; label: string } | null>(null);
+  const filtersKey = JSON.stringify(effective);
+  // Adjusting state during render, the React way (no effect, no extra commit).
+  if (freshLabel !== null && (lastLabel?.label !== freshLabel || lastLabel.filters !== filtersKey)) setLastLabel({ filters: filtersKey, label: freshLabel });
+  const countLabel = freshLabel ?? (lastLabel && lastLabel.filters === filtersKey ? lastLabel.label : 'Searching…');
+
   return (
     <div className="audit-page">
       <h1>Audit log</h1>
@@ -471,15 +485,7 @@ export function AuditLogPage() {
       ) : null}
 
       <div className="row audit-count">
-        <span data-testid="loaded-count">
-          {loadingFirst
-            ? 'Searching…'
-            : currentTotal?.total != null
-                ? `${formatCount(currentTotal.total)} matching record${currentTotal.total === 1 ? '' : 's'}${current.cursor ? ` — ${formatCount(current.rows.length)} loaded, scroll for more` : ''}`
-                : !current.cursor
-                  ? `${formatCount(current.rows.length)} matching record${current.rows.length === 1 ? '' : 's'}`
-                  : `${formatCount(current.rows.length)} loaded — counting matching records…${currentTotal?.error ? ` (count failed: ${currentTotal.error})` : ''}`}
-        </span>
+        <span data-testid="loaded-count">{countLabel}</span>
         {changed ? (
           <button
             type="button"
