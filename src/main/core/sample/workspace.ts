@@ -157,6 +157,9 @@ export async function startSampleWorkspace(options: SampleWorkspaceOptions): Pro
     }
   }
 
+  // An engine that ends by itself takes its traffic with it (no writes into a closed server).
+  void exited.then(() => traffic?.stop());
+
   let stopping: Promise<void> | undefined;
   return {
     url: ready.url,
