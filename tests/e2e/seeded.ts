@@ -13,7 +13,8 @@ import type { Page } from '@playwright/test';
 import pg from 'pg';
 import { createTestDatabase } from '../support/postgres';
 import { initDatabase } from '../../src/main/core/db/migrations';
-import { generateSampleData, writeSampleData, type SampleDataset } from '../../src/main/core/sample/seed';
+import { generateSampleData, type SampleDataset } from '../../src/main/core/sample/seed';
+import { writeSampleData } from '../../src/main/core/sample/writer';
 import { startHost, test as base, type HostInfo } from './host';
 
 export interface MonitoredWorld {

@@ -256,14 +256,17 @@ describe('sample workspace', () => {
     expect((await one<{ n: string }>(`select count(*) as n from ops.roman_events where message = 'kept across restarts'`)).n).toBe('1');
   });
 
-  it('a start days later moves the sample data forward so it still ends now', async () => {
+  it('a start days later writes the days it was closed (one timeline: no row moves in time) and keeps 30 days', async () => {
+    const before = await one<{ id: string; timestamp: Date; message: string }>(
+      `select id::text, timestamp, message from public.system_logs order by timestamp desc, id desc limit 1`,
+    );
     await client.end();
     await ws.stop();
     const later = new ManualClock(now.getTime() + 3 * DAY);
     const progress: string[] = [];
     ws = await startSampleWorkspace({ dataDir, clock: later, onProgress: (m) => progress.push(m) });
     expect(ws.seeded).toBe(false);
-    expect(progress.join('\n')).toMatch(/moving the sample data forward by 72\.0 h/);
+    expect(progress.join('\n')).toMatch(/writing the 72\.0 h since the sample workspace was last open/);
     client = new pg.Client({ connectionString: ws.url });
     await client.connect();
     const r = await one<{ last: Date; first: Date }>(
@@ -271,6 +274,9 @@ describe('sample workspace', () => {
     );
     expect(later.now().getTime() - r.last.getTime()).toBeLessThan(60_000);
     expect(later.now().getTime() - r.first.getTime()).toBeLessThanOrEqual(30 * DAY);
+    // The last row written before the close is where it was.
+    const same = await one<{ timestamp: Date; message: string }>(`select timestamp, message from public.system_logs where id = $1`, [before.id]);
+    expect(same).toEqual({ timestamp: before.timestamp, message: before.message });
     const note = await one<{ timestamp: Date }>(`select timestamp from ops.roman_events where message = 'kept across restarts'`);
     expect(note.timestamp.getTime()).toBeLessThan(later.now().getTime() - 2 * DAY);
   });

@@ -4,7 +4,8 @@
  * protocol on 127.0.0.1 at a free port, so the app's real `pg` code talks to it like to any server.
  *
  * On first start (or when SAMPLE_SEED_VERSION changed) it installs the shared schema with
- * initDatabase and loads the generated sample data; later starts reuse the folder as it is.
+ * initDatabase and loads the generated sample data; later starts reuse the folder as it is (the
+ * parent's live generator, live.ts, then writes the time since the last close).
  * It tells its parent the URL over IPC, and stops cleanly when asked, on SIGTERM/SIGINT, or when
  * the parent goes away (IPC channel closed or parent pid gone), so it never outlives the app.
  */
@@ -16,7 +17,8 @@ import pg from 'pg';
 import { initDatabase } from '../db/migrations';
 import { startNotifyRelay, type NotifyRelay } from './notify-relay';
 import { MEMORY_DATA_DIR, type EngineConfig, type EngineMessage, type ParentMessage } from './protocol';
-import { SAMPLE_REFRESH_AFTER_MS, SAMPLE_SEED_VERSION, generateSampleData, shiftSampleData, writeSampleData } from './seed';
+import { SAMPLE_SEED_VERSION, generateSampleData } from './seed';
+import { writeSampleData } from './writer';
 
 interface SeedMarker {
   seedVersion: number;
@@ -193,14 +195,6 @@ async function main(): Promise<void> {
           writeFileAtomic(markerPath, JSON.stringify(m, null, 2) + '\n');
         }
         send({ type: 'progress', message: `sample data written in ${(report.durationMs / 1000).toFixed(1)} s (${report.logs} log rows)` });
-      } else if (marker) {
-        const anchor = new Date(marker.anchor);
-        const shiftMs = Math.floor((config.nowMs - anchor.getTime()) / 1000) * 1000;
-        if (Number.isFinite(shiftMs) && shiftMs > SAMPLE_REFRESH_AFTER_MS) {
-          send({ type: 'progress', message: `moving the sample data forward by ${(shiftMs / 3_600_000).toFixed(1)} h so it ends now` });
-          await shiftSampleData(client, anchor, shiftMs);
-          writeFileAtomic(markerPath, JSON.stringify({ ...marker, anchor: new Date(anchor.getTime() + shiftMs).toISOString() }, null, 2) + '\n');
-        }
       }
     } finally {
       await client.end().catch(() => undefined);

@@ -2,258 +2,41 @@
  * Sample workspace data: a deterministic generator of 30 days of realistic operations data for a
  * small SaaS (request logs, auth, database, Stripe webhooks, edge functions, Discord bot, RLS
  * violations, rate limits, AI usage, subscriptions, R.O.M.A.N. events, health snapshots), all
- * relative to an injected "now", and the writer that loads it in large batches.
+ * relative to an injected "now". writer.ts loads it; live.ts keeps writing traffic after it.
  *
  * The same seed and the same "now" always give the same rows. Incidents are placed so every screen
  * has something to show: past error bursts, an incident still going on in the last 15 minutes, an IP
  * with 7 RLS violations inside one minute a few minutes ago, slow requests, one failed backup older
  * than 24 hours, and AI costs of about $250 over the month.
  */
-import type pg from 'pg';
+import { DAY, DEFAULT_SAMPLE_SEED, HOUR, MINUTE, SAMPLE_SPAN_DAYS } from './data';
+import type { SampleAiUsageRow, SampleDataset, SampleEventRow, SampleHealthRow, SampleLogRow, SampleSubscriptionRow, Severity } from './data';
+import { Dice, createPrng } from './dice';
+import {
+  AI_FEATURES,
+  AI_MONTHLY_COST_TARGET,
+  BACKGROUND_ACTIVITY,
+  DB_CONNECTION_MESSAGES,
+  ENDPOINTS,
+  PROVIDERS,
+  RLS_TABLES,
+  STRIPE_EVENTS,
+  failureOf,
+  makePopulation,
+  requestLine,
+  rlsViolationLine,
+} from './vocabulary';
 
-/** Bump when the generated data changes: an existing sample workspace is then rebuilt. */
-export const SAMPLE_SEED_VERSION = 1;
+export type { SampleAiUsageRow, SampleDataset, SampleEventRow, SampleHealthRow, SampleLogRow, SampleSubscriptionRow, Severity } from './data';
+export { DEFAULT_SAMPLE_SEED, SAMPLE_SPAN_DAYS } from './data';
+export { createPrng } from './dice';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-export const SAMPLE_SPAN_DAYS = 30;
+/**
+ * Bump when the generated data changes: an existing sample workspace is then rebuilt (and its
+ * cache reset, see workspace/index.ts). 2: the live generator's state table.
+ */
+export const SAMPLE_SEED_VERSION = 2;
 
-export type Severity = 'debug' | 'info' | 'warning' | 'error' | 'critical';
-
-export interface SampleLogRow {
-  timestamp: Date;
-  severity: Severity;
-  source: string;
-  message: string;
-  userId: string | null;
-  correlationId: string | null;
-  metadata: Record<string, unknown>;
-}
-
-export interface SampleAiUsageRow {
-  createdAt: Date;
-  provider: string;
-  model: string;
-  feature: string;
-  userId: string;
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
-  costUsd: number;
-  latencyMs: number;
-  success: boolean;
-  metadata: Record<string, unknown>;
-}
-
-export interface SampleSubscriptionRow {
-  id: string;
-  userId: string;
-  status: 'active' | 'canceled' | 'past_due';
-  plan: 'starter' | 'professional' | 'enterprise';
-  createdAt: Date;
-}
-
-export interface SampleEventRow {
-  timestamp: Date;
-  eventType: string;
-  severity: Severity;
-  message: string;
-  metadata: Record<string, unknown>;
-  idempotencyKey: string | null;
-}
-
-export interface SampleHealthRow {
-  timestamp: Date;
-  entropy: number;
-  errorRate: number;
-  failureRate: number;
-  latencySpikes: number;
-  activeConnections: number;
-  metrics: Record<string, unknown>;
-}
-
-export interface SampleDataset {
-  now: Date;
-  logs: SampleLogRow[];
-  aiUsage: SampleAiUsageRow[];
-  subscriptions: SampleSubscriptionRow[];
-  events: SampleEventRow[];
-  health: SampleHealthRow[];
-  /** Facts about the generated incidents, for labels and for tests that check what a user sees. */
-  facts: {
-    ongoingIncidentStart: Date;
-    bruteForceIp: string;
-    bruteForceAt: Date;
-    latestDeployment: string;
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Deterministic randomness
-
-/** mulberry32: small, fast, good enough for sample data, and identical on every platform. */
-export function createPrng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-class Dice {
-  constructor(readonly next: () => number) {}
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
-  }
-  weighted<T>(items: readonly (readonly [T, number])[]): T {
-    const total = items.reduce((s, [, w]) => s + w, 0);
-    let r = this.next() * total;
-    for (const [item, w] of items) {
-      r -= w;
-      if (r < 0) return item;
-    }
-    return items[items.length - 1][0];
-  }
-  hex(len: number): string {
-    let s = '';
-    for (let i = 0; i < len; i++) s += Math.floor(this.next() * 16).toString(16);
-    return s;
-  }
-  alnum(len: number): string {
-    const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-    let s = '';
-    for (let i = 0; i < len; i++) s += chars[Math.floor(this.next() * chars.length)];
-    return s;
-  }
-  /** An 18-digit Discord id (a string: it does not fit a double). */
-  snowflake(): string {
-    return `${this.int(100_000_000, 999_999_999)}${this.int(100_000_000, 999_999_999)}`;
-  }
-  uuid(): string {
-    const h = this.hex(32).split('');
-    h[12] = '4';
-    h[16] = '89ab'[parseInt(h[16], 16) & 3];
-    const s = h.join('');
-    return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
-  }
-  /** Roughly log-normal latency around a median, clamped. */
-  latency(median: number, spread = 0.55, max = 30_000): number {
-    const u1 = Math.max(this.next(), 1e-9);
-    const u2 = this.next();
-    const z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-    return Math.min(max, Math.max(3, Math.round(median * Math.exp(spread * z))));
-  }
-  /** Poisson-distributed count (Knuth; fine for the small rates used here). */
-  poisson(lambda: number): number {
-    if (lambda <= 0) return 0;
-    const l = Math.exp(-lambda);
-    let k = 0;
-    let p = 1;
-    do {
-      k++;
-      p *= this.next();
-    } while (p > l);
-    return k - 1;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Static vocabulary
-
-const ENDPOINTS: readonly (readonly [{ method: string; path: string; median: number }, number])[] = [
-  [{ method: 'GET', path: '/api/documents/{id}', median: 95 }, 18],
-  [{ method: 'GET', path: '/api/documents', median: 140 }, 12],
-  [{ method: 'POST', path: '/api/documents', median: 260 }, 4],
-  [{ method: 'GET', path: '/api/bids/{id}', median: 110 }, 10],
-  [{ method: 'POST', path: '/api/bids/{id}/generate', median: 900 }, 3],
-  [{ method: 'POST', path: '/api/chat', median: 650 }, 9],
-  [{ method: 'GET', path: '/api/users/{uuid}/profile', median: 60 }, 8],
-  [{ method: 'PATCH', path: '/api/users/{uuid}/profile', median: 120 }, 2],
-  [{ method: 'GET', path: '/api/subscriptions/current', median: 70 }, 7],
-  [{ method: 'POST', path: '/api/review/{id}', median: 1100 }, 4],
-  [{ method: 'GET', path: '/api/search', median: 180 }, 8],
-  [{ method: 'GET', path: '/api/health', median: 12 }, 6],
-  [{ method: 'DELETE', path: '/api/documents/{id}', median: 90 }, 1],
-];
-
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
-
-/** What a failing endpoint answers: each endpoint fails in its own typical way, so failures group. */
-function failureOf(ep: { method: string; path: string }): { status: number; cause: string } {
-  if (ep.method === 'POST' && ep.path === '/api/documents') return { status: 500, cause: 'duplicate key value violates unique constraint "documents_pkey"' };
-  if (/chat|generate|review/.test(ep.path)) return { status: 504, cause: 'upstream request timeout after 30000ms' };
-  if (ep.path === '/api/search') return { status: 502, cause: 'search service returned an invalid response' };
-  return { status: 500, cause: "TypeError: Cannot read properties of undefined (reading 'id')" };
-}
-
-const RLS_TABLES = [
-  { table: 'customers', policy: 'customers_org_member_select' },
-  { table: 'documents', policy: 'documents_owner_select' },
-  { table: 'bids', policy: 'bids_org_member_all' },
-  { table: 'subscriptions', policy: 'subscriptions_owner_select' },
-];
-
-const STRIPE_EVENTS = [
-  'invoice.paid',
-  'customer.subscription.updated',
-  'checkout.session.completed',
-  'invoice.payment_failed',
-  'customer.subscription.deleted',
-];
-
-const EDGE_FUNCTIONS = [
-  { name: 'generate-bid-pdf', median: 900 },
-  { name: 'send-notification', median: 240 },
-  { name: 'ai-calculator', median: 1500 },
-  { name: 'stripe-webhook', median: 180 },
-];
-
-interface ProviderProfile {
-  provider: string;
-  model: string;
-  perDay: number;
-  inPerM: number; // $ per 1M prompt tokens
-  outPerM: number; // $ per 1M completion tokens
-  prompt: number; // median prompt tokens
-  completion: number; // median completion tokens
-  latency: number; // median ms
-  endpoint: string;
-}
-
-const PROVIDERS: readonly ProviderProfile[] = [
-  { provider: 'anthropic', model: 'claude-3-5-sonnet', perDay: 41, inPerM: 3, outPerM: 15, prompt: 20_000, completion: 3_800, latency: 5200, endpoint: '/v1/messages' },
-  { provider: 'openai', model: 'gpt-4', perDay: 27, inPerM: 30, outPerM: 60, prompt: 2_300, completion: 560, latency: 6100, endpoint: '/v1/chat/completions' },
-  { provider: 'google', model: 'gemini-1.5-pro', perDay: 15, inPerM: 1.25, outPerM: 5, prompt: 11_000, completion: 2_300, latency: 2600, endpoint: '/v1beta/models/gemini-1.5-pro:generateContent' },
-];
-
-const AI_FEATURES: readonly (readonly [string, number])[] = [
-  ['Document Review', 42],
-  ['Chat Assistant', 34],
-  ['Bid Generator', 24],
-];
-
-/** Target AI spend over the 30 days, in dollars (the manual's example month is $258.57). */
-const AI_MONTHLY_COST_TARGET = 250;
 
 // ---------------------------------------------------------------------------------------------
 // Generator
@@ -289,19 +72,15 @@ export interface GenerateOptions {
 }
 
 export function generateSampleData(nowInput: Date, options: GenerateOptions = {}): SampleDataset {
-  const dice = new Dice(createPrng(options.seed ?? 0x5eed_0001));
+  const dice = new Dice(createPrng(options.seed ?? DEFAULT_SAMPLE_SEED));
   const days = options.days ?? SAMPLE_SPAN_DAYS;
   const peak = options.peakRequestsPerMinute ?? 4.5;
   // Whole seconds, so timestamps round-trip exactly through Postgres.
   const now = Math.floor(nowInput.getTime() / 1000) * 1000;
   const start = now - days * DAY;
 
-  const users = Array.from({ length: 64 }, () => dice.uuid());
-  const activeUsers = users.slice(0, 48);
-  const clientIps = Array.from({ length: 48 }, (_, i) =>
-    i % 3 === 0 ? `203.0.113.${dice.int(2, 254)}` : i % 3 === 1 ? `198.51.100.${dice.int(2, 254)}` : `192.0.2.${dice.int(2, 254)}`,
-  );
-  const suspiciousIps = ['198.51.100.23', '203.0.113.77', '192.0.2.201', '203.0.113.140'];
+  const population = makePopulation(dice);
+  const { users, activeUsers, clientIps, suspiciousIps } = population;
   const bruteForceIp = suspiciousIps[0];
 
   // Deployments: every 2–3 days during working hours, the latest 47 minutes ago.
@@ -332,11 +111,7 @@ export function generateSampleData(nowInput: Date, options: GenerateOptions = {}
 
   // Incidents: four in the past, one still going on (started 12 minutes ago).
   const ongoingStart = now - 12 * MINUTE;
-  const dbConnMessages = [
-    (d: Dice) => `Database connection failed: connection pool exhausted (${d.int(19, 20)}/20 in use, waited ${d.int(5000, 5010)}ms)`,
-    (d: Dice) => `could not establish connection to db.sample.internal:5432 (attempt ${d.int(1, 5)}): timeout expired`,
-    (d: Dice) => `Query failed for request req_${d.alnum(10)}: connection terminated unexpectedly`,
-  ];
+  const dbConnMessages = DB_CONNECTION_MESSAGES;
   const incidents: Incident[] = [
     {
       start: Math.floor((start + 7 * DAY) / DAY) * DAY + 14 * HOUR + 12 * MINUTE,
@@ -475,14 +250,9 @@ export function generateSampleData(nowInput: Date, options: GenerateOptions = {}
       if (status >= 500) {
         b.failed++;
         b.errors++;
-        push(t, 'error', 'api', `${ep.method} ${path} failed with ${status} ${STATUS_TEXT[status]}: ${cause}`, meta, userId);
-      } else if (status >= 400) {
-        push(t, 'warning', 'api', `${ep.method} ${path} ${status} ${STATUS_TEXT[status]} in ${latency}ms`, meta, userId);
-      } else if (latency > 2000) {
-        push(t, 'warning', 'api', `Slow request: ${ep.method} ${path} took ${latency}ms`, meta, userId);
-      } else {
-        push(t, 'info', 'api', `${ep.method} ${path} ${status} in ${latency}ms`, meta, userId);
       }
+      const line = requestLine(ep.method, path, status, latency, cause);
+      push(t, line.severity, 'api', line.message, meta, userId);
     }
   }
 
@@ -522,84 +292,13 @@ export function generateSampleData(nowInput: Date, options: GenerateOptions = {}
     b.total++;
     if (severity === 'error' || severity === 'critical') b.errors++;
   };
-  perDay(160, (t) => {
-    const u = dice.pick(activeUsers);
-    const kind = dice.weighted([['in', 6], ['refresh', 3], ['out', 2]] as const);
-    const msg = kind === 'in' ? `User ${u} signed in with password` : kind === 'refresh' ? `Token refreshed for session sess_${dice.hex(12)}` : `User ${u} signed out`;
-    countLog(t, 'info');
-    push(t, 'info', 'auth', msg, { ip: dice.pick(clientIps), provider: 'email' }, u);
-  });
-  perDay(12, (t) => {
-    const ip = dice.chance(0.3) ? dice.pick(suspiciousIps) : dice.pick(clientIps);
-    countLog(t, 'warning');
-    push(t, 'warning', 'auth', `Failed login attempt for user${dice.int(10, 999)}@example.com from ${ip} (attempt ${dice.int(1, 6)})`, { ip, reason: 'invalid_credentials' });
-  });
-  perDay(3, (t) => {
-    countLog(t, 'error');
-    push(t, 'error', 'auth', `JWT verification failed: token expired ${dice.int(1, 3600)}s ago (session sess_${dice.hex(12)})`, { ip: dice.pick(clientIps) }, dice.pick(activeUsers));
-  });
-  perDay(6, (t) => {
-    countLog(t, 'info');
-    push(t, 'info', 'database', `Autovacuum completed on ${dice.pick(['public.system_logs', 'public.documents', 'public.bids', 'public.ai_usage_logs'])} (removed ${dice.int(200, 90_000)} dead tuples)`, { duration_ms: dice.int(300, 40_000) });
-  });
-  perDay(8, (t) => {
-    const ms = dice.int(1200, 9800);
-    countLog(t, 'warning');
-    push(t, 'warning', 'database', `Slow query (${ms}ms): SELECT * FROM documents WHERE organization_id = $1 ORDER BY updated_at DESC`, { duration_ms: ms, table: 'documents' });
-  });
-  perDay(1, (t) => {
-    countLog(t, 'error');
-    push(t, 'error', 'database', `canceling statement due to statement timeout (pid ${dice.int(1000, 65_000)}, query id ${dice.int(100_000, 999_999)})`, { error_code: '57014' });
-  });
-  perDay(0.4, (t) => {
-    countLog(t, 'error');
-    push(t, 'error', 'database', `deadlock detected: process ${dice.int(1000, 65_000)} waits for ShareLock on transaction ${dice.int(100_000, 9_999_999)}`, { error_code: '40P01' });
-  });
-  perDay(24, (t) => {
-    const ev = dice.pick(STRIPE_EVENTS);
-    countLog(t, 'info');
-    push(t, 'info', 'stripe_webhook', `Processed ${ev} (evt_1${dice.alnum(23)}) in ${dice.int(40, 900)}ms`, { event_type: ev, livemode: true });
-  });
-  perDay(0.5, (t) => {
-    countLog(t, 'error');
-    push(t, 'error', 'stripe_webhook', `Webhook signature verification failed for event evt_1${dice.alnum(23)}: No signatures found matching the expected signature for payload`, { endpoint: '/functions/v1/stripe-webhook' });
-  });
-  perDay(45, (t) => {
-    const fn = dice.pick(EDGE_FUNCTIONS);
-    const ms = dice.latency(fn.median);
-    countLog(t, 'info');
-    push(t, 'info', 'edge_function', `Edge function ${fn.name} completed in ${ms}ms (invocation inv_${dice.hex(12)})`, { function: fn.name, duration_ms: ms, latency_ms: ms });
-  });
-  perDay(1.2, (t) => {
-    countLog(t, 'error');
-    push(t, 'error', 'edge_function', `Edge function send-notification timed out after 10000ms (invocation inv_${dice.hex(12)})`, { function: 'send-notification', duration_ms: 10_000 });
-  });
-  perDay(14, (t) => {
-    const cmd = dice.weighted([['status', 6], ['metrics', 3], ['audit', 2], ['approve', 2]] as const);
-    countLog(t, 'info');
-    push(t, 'info', 'discord_bot', `Command /${cmd} from Discord user ${dice.snowflake()} answered in ${dice.int(120, 2400)}ms`, { command: cmd, guild: 'odyssey-ops' });
-  });
-  perDay(1, (t) => {
-    countLog(t, 'warning');
-    push(t, 'warning', 'discord_bot', `Discord API rate limited on POST /channels/${dice.snowflake()}/messages, retrying after ${dice.int(300, 4000)}ms`, { retry_after_ms: dice.int(300, 4000) });
-  });
-  perDay(0.3, (t) => {
-    countLog(t, 'error');
-    push(t, 'error', 'discord_bot', `Command /audit failed: Interaction token expired (interaction ${dice.snowflake()})`, { command: 'audit' });
-  });
-  perDay(4, (t) => {
-    const ip = dice.chance(0.55) ? dice.pick(suspiciousIps) : dice.pick(clientIps);
-    const target = dice.pick(RLS_TABLES);
-    const u = dice.pick(users);
-    const op = dice.pick(['SELECT', 'SELECT', 'UPDATE', 'DELETE']);
-    countLog(t, 'warning');
-    push(t, 'warning', 'rls_violation', `User attempted unauthorized access: ${op} on ${target.table} denied by policy ${target.policy}`, { ip, table: target.table, operation: op, policy: target.policy, user_id: u }, u);
-  });
-  perDay(3, (t) => {
-    const u = dice.pick(activeUsers);
-    countLog(t, 'warning');
-    push(t, 'warning', 'api_rate_limit', `Rate limit exceeded for user ${u} on /api/chat (${dice.int(61, 140)} requests/min, limit 60)`, { ip: dice.pick(clientIps), limit: 60, path: '/api/chat', provider: 'internal' }, u);
-  });
+  for (const activity of BACKGROUND_ACTIVITY) {
+    perDay(activity.perDay, (t) => {
+      const line = activity.make(dice, population);
+      countLog(t, line.severity);
+      push(t, line.severity, line.source, line.message, line.metadata, line.userId);
+    });
+  }
 
   // 4. RLS probing: one historical burst and one a few minutes ago (7 violations within 40 s).
   const rlsBurst = (at: number, ip: string, n: number, spreadMs: number) => {
@@ -607,9 +306,9 @@ export function generateSampleData(nowInput: Date, options: GenerateOptions = {}
     for (let k = 0; k < n; k++) {
       const t = at + Math.round((k * spreadMs) / n) + dice.int(0, 900);
       const target = RLS_TABLES[k % RLS_TABLES.length];
-      const op = k % 3 === 2 ? 'UPDATE' : 'SELECT';
-      countLog(t, 'warning');
-      push(t, 'warning', 'rls_violation', `User attempted unauthorized access: ${op} on ${target.table} denied by policy ${target.policy}`, { ip, table: target.table, operation: op, policy: target.policy, user_id: u }, u);
+      const line = rlsViolationLine(k % 3 === 2 ? 'UPDATE' : 'SELECT', target, ip, u);
+      countLog(t, line.severity);
+      push(t, line.severity, line.source, line.message, line.metadata, line.userId);
     }
   };
   rlsBurst(now - 8 * DAY + 3 * HOUR, suspiciousIps[1], 6, 45_000);
@@ -798,182 +497,4 @@ export function generateSampleData(nowInput: Date, options: GenerateOptions = {}
 
 function round4(x: number): number {
   return Math.round(x * 10_000) / 10_000;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Writer
-
-/** Tables the sample product has besides the shared R.O.M.A.N. schema (they are "the customer's"). */
-export const SAMPLE_PRODUCT_SCHEMA_SQL = `
-DO $$ BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'anon') THEN CREATE ROLE anon NOLOGIN; END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'authenticated') THEN CREATE ROLE authenticated NOLOGIN; END IF;
-END $$;
-CREATE TABLE IF NOT EXISTS public.subscriptions (
-  id uuid PRIMARY KEY,
-  user_id uuid NOT NULL,
-  status text NOT NULL CHECK (status IN ('active', 'canceled', 'past_due')),
-  plan text NOT NULL,
-  created_at timestamptz NOT NULL DEFAULT now()
-);
-CREATE TABLE IF NOT EXISTS public.customers (
-  id bigserial PRIMARY KEY,
-  organization_id uuid NOT NULL,
-  name text NOT NULL,
-  email text,
-  created_at timestamptz NOT NULL DEFAULT now()
-);
-ALTER TABLE public.customers ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS customers_org_member_select ON public.customers;
-CREATE POLICY customers_org_member_select ON public.customers FOR SELECT TO authenticated USING (true);
-CREATE TABLE IF NOT EXISTS public.documents (
-  id bigserial PRIMARY KEY,
-  owner_id uuid NOT NULL,
-  title text NOT NULL,
-  body text,
-  created_at timestamptz NOT NULL DEFAULT now(),
-  updated_at timestamptz NOT NULL DEFAULT now()
-);
-ALTER TABLE public.documents ENABLE ROW LEVEL SECURITY;
-CREATE TABLE IF NOT EXISTS public.bids (
-  id bigserial PRIMARY KEY,
-  document_id bigint NOT NULL REFERENCES public.documents(id),
-  amount_cents bigint NOT NULL,
-  status text NOT NULL DEFAULT 'draft',
-  created_at timestamptz NOT NULL DEFAULT now()
-);
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO authenticated;
-`;
-
-/** Rows per INSERT … SELECT FROM unnest(…) statement. */
-const BATCH = 10_000;
-
-async function insertBatches<T>(
-  client: pg.ClientBase,
-  rows: readonly T[],
-  sql: string,
-  columns: (row: T) => unknown[],
-  width: number,
-): Promise<void> {
-  for (let i = 0; i < rows.length; i += BATCH) {
-    const cols: unknown[][] = Array.from({ length: width }, () => []);
-    for (const row of rows.slice(i, i + BATCH)) {
-      const values = columns(row);
-      for (let c = 0; c < width; c++) cols[c].push(values[c]);
-    }
-    await client.query(sql, cols);
-  }
-}
-
-export interface SeedReport {
-  logs: number;
-  aiUsage: number;
-  subscriptions: number;
-  events: number;
-  health: number;
-  durationMs: number;
-}
-
-/**
- * Writes a generated dataset into a database whose shared schema already exists (initDatabase).
- * Runs in one transaction: either the whole sample is there or none of it.
- */
-export async function writeSampleData(
-  client: pg.ClientBase,
-  data: SampleDataset,
-  progress: (message: string) => void = () => {},
-): Promise<SeedReport> {
-  const began = Date.now();
-  await client.query('BEGIN');
-  try {
-    await client.query(SAMPLE_PRODUCT_SCHEMA_SQL);
-    progress(`writing ${data.logs.length} system_logs rows`);
-    await insertBatches(
-      client,
-      data.logs,
-      `INSERT INTO public.system_logs (timestamp, severity, source, message, user_id, correlation_id, metadata)
-       SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::jsonb[])`,
-      (r) => [r.timestamp.toISOString(), r.severity, r.source, r.message, r.userId, r.correlationId, JSON.stringify(r.metadata)],
-      7,
-    );
-    progress(`writing ${data.aiUsage.length} ai_usage_logs rows`);
-    await insertBatches(
-      client,
-      data.aiUsage,
-      `INSERT INTO public.ai_usage_logs (created_at, provider, model, feature, user_id, prompt_tokens, completion_tokens, total_tokens, cost_usd, latency_ms, success, metadata)
-       SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::int[], $7::int[], $8::int[], $9::numeric[], $10::int[], $11::boolean[], $12::jsonb[])`,
-      (r) => [r.createdAt.toISOString(), r.provider, r.model, r.feature, r.userId, r.promptTokens, r.completionTokens, r.totalTokens, r.costUsd, r.latencyMs, r.success, JSON.stringify(r.metadata)],
-      12,
-    );
-    progress(`writing ${data.subscriptions.length} subscriptions, ${data.events.length} R.O.M.A.N. events, ${data.health.length} health snapshots`);
-    await insertBatches(
-      client,
-      data.subscriptions,
-      `INSERT INTO public.subscriptions (id, user_id, status, plan, created_at)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[]) ON CONFLICT (id) DO NOTHING`,
-      (r) => [r.id, r.userId, r.status, r.plan, r.createdAt.toISOString()],
-      5,
-    );
-    await insertBatches(
-      client,
-      data.events,
-      `INSERT INTO ops.roman_events (timestamp, event_type, severity, message, metadata, idempotency_key)
-       SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[]) ON CONFLICT (idempotency_key) DO NOTHING`,
-      (r) => [r.timestamp.toISOString(), r.eventType, r.severity, r.message, JSON.stringify(r.metadata), r.idempotencyKey],
-      6,
-    );
-    await insertBatches(
-      client,
-      data.health,
-      `INSERT INTO ops.system_health (timestamp, entropy, error_rate, failure_rate, latency_spikes, active_connections, metrics)
-       SELECT * FROM unnest($1::timestamptz[], $2::float8[], $3::float8[], $4::float8[], $5::float8[], $6::int[], $7::jsonb[])`,
-      (r) => [r.timestamp.toISOString(), r.entropy, r.errorRate, r.failureRate, r.latencySpikes, r.activeConnections, JSON.stringify(r.metrics)],
-      7,
-    );
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  }
-  await client.query('ANALYZE');
-  return {
-    logs: data.logs.length,
-    aiUsage: data.aiUsage.length,
-    subscriptions: data.subscriptions.length,
-    events: data.events.length,
-    health: data.health.length,
-    durationMs: Date.now() - began,
-  };
-}
-
-/**
- * When the data was generated more than this long before a start, its rows are moved forward so
- * the workspace again ends "now" (with its incident still going on): every launch shows live data.
- */
-export const SAMPLE_REFRESH_AFTER_MS = 5 * 60_000;
-
-/**
- * Moves the generated rows (those at or before `anchor`, the "now" they were generated for) forward
- * by `shiftMs`, so a workspace generated days ago again ends at the present. Rows written after the
- * anchor (by the app or the user) are left where they are. One transaction.
- */
-export async function shiftSampleData(client: pg.ClientBase, anchor: Date, shiftMs: number): Promise<void> {
-  if (!Number.isFinite(shiftMs) || shiftMs <= 0) return;
-  const by = `${Math.round(shiftMs)} milliseconds`;
-  await client.query('BEGIN');
-  try {
-    for (const [table, column] of [
-      ['public.system_logs', 'timestamp'],
-      ['public.ai_usage_logs', 'created_at'],
-      ['ops.roman_events', 'timestamp'],
-      ['ops.system_health', 'timestamp'],
-      ['public.subscriptions', 'created_at'],
-    ] as const) {
-      await client.query(`UPDATE ${table} SET ${column} = ${column} + $2::interval WHERE ${column} <= $1`, [anchor.toISOString(), by]);
-    }
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  }
 }

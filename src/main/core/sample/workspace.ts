@@ -3,8 +3,10 @@
  * Postgres engine (engine-process.ts) in its own process on first use and hands back its URL.
  *
  * The data lives in a folder (default $ROMAN_DATA_DIR/sample, else ~/.local/share/roman-desktop/sample)
- * and is generated once; later starts reuse it. The engine process exits when stop() is called or
- * when this process dies, and never keeps this process alive on its own.
+ * and is generated once; later starts reuse it. While it runs, the live generator (traffic.ts) keeps
+ * writing the sample product's traffic and incidents; a later start first writes the time it was
+ * closed, so the data is one timeline. The engine process exits when stop() is called or when this
+ * process dies, and never keeps this process alive on its own.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -13,6 +15,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { systemClock, type Clock } from '../clock';
 import { MEMORY_DATA_DIR, type EngineConfig, type EngineMessage } from './protocol';
+import { DEFAULT_SAMPLE_SEED } from './data';
+import { startSampleTraffic, type SampleTraffic } from './traffic';
 
 export { MEMORY_DATA_DIR };
 
@@ -30,6 +34,11 @@ export interface SampleWorkspaceOptions {
   onProgress?: (message: string) => void;
   /** How long to wait for the engine to be ready (default 120 s). */
   startTimeoutMs?: number;
+  /**
+   * Keep writing live traffic while it runs (default: when seeded data is installed). `tickMs` 0
+   * writes only when `traffic.tick()` is called (tests drive it with their clock).
+   */
+  live?: boolean | { tickMs?: number; seed?: number };
 }
 
 export interface SampleWorkspace {
@@ -40,6 +49,8 @@ export interface SampleWorkspace {
   /** Process id of the engine. */
   pid: number;
   dataDir: string;
+  /** The live generator, or null when it does not run. */
+  traffic: SampleTraffic | null;
   /** Resolves when the engine process has ended (for any reason). */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Stops the engine cleanly (it flushes the data folder) and waits for its process to end. */
@@ -127,15 +138,39 @@ export async function startSampleWorkspace(options: SampleWorkspaceOptions): Pro
   child.unref();
   child.channel?.unref();
 
+  const live = options.live ?? config.seed;
+  let traffic: SampleTraffic | null = null;
+  if (live && config.seed) {
+    const liveOptions = typeof live === 'object' ? live : {};
+    try {
+      traffic = await startSampleTraffic({
+        url: ready.url,
+        clock: options.clock ?? systemClock,
+        seed: liveOptions.seed ?? DEFAULT_SAMPLE_SEED,
+        tickMs: liveOptions.tickMs,
+        onProgress: options.onProgress,
+        onError: (err) => process.stderr.write(`sample workspace: live traffic: ${err.message}\n`),
+      });
+    } catch (err) {
+      child.kill('SIGTERM');
+      throw new Error(`the sample workspace could not start its live traffic: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  // An engine that ends by itself takes its traffic with it (no writes into a closed server).
+  void exited.then(() => traffic?.stop());
+
   let stopping: Promise<void> | undefined;
   return {
     url: ready.url,
     seeded: ready.seeded,
     pid: child.pid ?? -1,
     dataDir,
+    traffic,
     exited,
     stop() {
       stopping ??= (async () => {
+        await traffic?.stop();
         if (child.exitCode !== null || child.signalCode !== null) return;
         child.channel?.ref();
         if (child.connected) child.send({ type: 'stop' });

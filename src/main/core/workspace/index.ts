@@ -4,6 +4,7 @@
  * Handlers reach the open workspace through `require()`, which answers 'unavailable' with the
  * reason while nothing is open or the sample is still starting.
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomainError } from '../../../shared/result';
 import { CLOSED_WORKSPACE, type WorkspaceStatus } from '../../../shared/workspace';
@@ -15,6 +16,7 @@ import { discordWebhookFromEnv } from '../notify/discord';
 import { DISCORD_WEBHOOK_SECRET, type Settings } from '../settings/settings';
 import { Workspace, type WorkspaceSpec } from './workspace';
 import { DEFAULT_THRESHOLDS, resolveThresholds, type MonitoringThresholds } from '../../../shared/monitoring';
+import { cacheFileStem } from '../store/paths';
 
 export { Workspace } from './workspace';
 
@@ -70,12 +72,16 @@ export class Workspaces {
     this.lastOpen = () => this.openSample();
     return this.switchTo('sample', 'Sample workspace', async () => {
       if (!this.sample) {
-        this.sample = await startSampleWorkspace({ dataDir: join(this.deps.dataDir, 'sample'), clock: this.deps.clock });
-        void this.sample.exited.then(() => {
-          this.sample = null;
+        const sample = await startSampleWorkspace({ dataDir: join(this.deps.dataDir, 'sample'), clock: this.deps.clock });
+        this.sample = sample;
+        void sample.exited.then(() => {
+          if (this.sample === sample) this.sample = null;
         });
+        // Freshly generated rows reuse the ids of the rows the cache holds from an earlier build:
+        // the sample's cache (sample data only) starts again with them, so there is one timeline.
+        if (sample.seeded) resetSampleCache(this.deps.dataDir);
       }
-      return { kind: 'sample', id: 'sample', name: 'Sample workspace', environment: 'sample', connection: this.sample.url, cacheKey: 'sample' };
+      return { kind: 'sample', id: 'sample', name: 'Sample workspace', environment: 'sample', connection: this.sample.url, cacheKey: SAMPLE_CACHE_KEY };
     });
   }
 
@@ -121,9 +127,7 @@ export class Workspaces {
         thresholds: this.thresholdsFor(s.kind === 'profile' ? s.id : null),
         discordWebhook: this.deps.settings.getSecret(DISCORD_WEBHOOK_SECRET) ?? discordWebhookFromEnv(env),
         monthlyAiBudgetUsd: prefs.monthlyAiBudgetUsd,
-        // The sample workspace is a snapshot written when it opens (no application keeps logging into
-        // it): its "logs stopped" limit is a day, so a demo session does not turn critical by itself.
-        logsStoppedMinutes: s.kind === 'sample' ? Math.max(1440, logsStoppedMinutes(env, prefs.logsStoppedMinutes) ?? 0) : logsStoppedMinutes(env, prefs.logsStoppedMinutes),
+        logsStoppedMinutes: logsStoppedMinutes(env, prefs.logsStoppedMinutes),
         retentionDays: prefs.retentionDays,
         retentionMaxMb: prefs.retentionMaxMb,
         syncIntervalMs: this.deps.syncIntervalMs,
@@ -183,6 +187,20 @@ export class Workspaces {
     await this.sample?.stop().catch(() => undefined);
     this.sample = null;
   }
+}
+
+/** The sample workspace's cache key ('sample' is refused as a profile id, so no profile shares its cache). */
+export const SAMPLE_CACHE_KEY = 'sample';
+
+/** The sample workspace's cache file (under the app's data folder). */
+export function sampleCachePath(dataDir: string): string {
+  return join(dataDir, 'cache', `${cacheFileStem(SAMPLE_CACHE_KEY)}.sqlite`);
+}
+
+/** Removes the sample workspace's cache (and its SQLite side files); never any other cache. */
+export function resetSampleCache(dataDir: string): void {
+  const path = sampleCachePath(dataDir);
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(path + suffix, { force: true });
 }
 
 /**
