@@ -398,7 +398,7 @@ export function AuditLogPage() {
               type="search"
               value={filters.text}
               maxLength={1000}
-              placeholder="Words in message, source or type (all must match; conn* for a prefix)"
+              placeholder='Words (all must match), "a phrase", a OR b, -word, conn*, an IP or a decision id'
               onChange={(e) => setFilter('text', e.target.value)}
             />
           </div>
