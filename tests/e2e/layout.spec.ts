@@ -13,29 +13,30 @@ const SIZES = [
 
 /** Elements that stick out of the page or out of their card (tables scroll inside their own box). */
 async function overflows(page: import('@playwright/test').Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const out: string[] = [];
+  // Runs in the page (plain JavaScript: the tests are compiled without the DOM library).
+  return page.evaluate<string[]>(`(() => {
+    const out = [];
     const doc = document.scrollingElement ?? document.documentElement;
-    if (doc.scrollWidth > doc.clientWidth + 1) out.push(`page: ${doc.scrollWidth}px wide in a ${doc.clientWidth}px window`);
+    if (doc.scrollWidth > doc.clientWidth + 1) out.push(\`page: \${doc.scrollWidth}px wide in a \${doc.clientWidth}px window\`);
     const main = document.querySelector('main');
-    if (main && main.scrollWidth > main.clientWidth + 1) out.push(`main: ${main.scrollWidth}px wide in ${main.clientWidth}px`);
-    for (const card of Array.from(document.querySelectorAll<HTMLElement>('main .card'))) {
+    if (main && main.scrollWidth > main.clientWidth + 1) out.push(\`main: \${main.scrollWidth}px wide in \${main.clientWidth}px\`);
+    for (const card of Array.from(document.querySelectorAll('main .card'))) {
       const box = card.getBoundingClientRect();
-      for (const el of Array.from(card.querySelectorAll<HTMLElement>('input, select, textarea, button, svg, h1, h2'))) {
+      for (const el of Array.from(card.querySelectorAll('input, select, textarea, button, svg, h1, h2'))) {
         const r = el.getBoundingClientRect();
         if (r.width === 0 || r.height === 0) continue;
         // Inside a box that scrolls by itself (wide tables): that box is the limit, not the card.
-        let scroller: HTMLElement | null = el.parentElement;
+        let scroller = el.parentElement;
         while (scroller && scroller !== card && getComputedStyle(scroller).overflowX !== 'auto' && getComputedStyle(scroller).overflowX !== 'scroll') scroller = scroller.parentElement;
         if (scroller && scroller !== card) continue;
         if (r.right > box.right + 1) {
           const name = el.getAttribute('aria-label') ?? el.getAttribute('data-testid') ?? (el.id ? '#' + el.id : null) ?? el.getAttribute('placeholder') ?? el.textContent?.trim().slice(0, 30) ?? '';
-          out.push(`${el.tagName.toLowerCase()} "${name}" ends ${Math.round(r.right - box.right)}px past its card`);
+          out.push(\`\${el.tagName.toLowerCase()} "\${name}" ends \${Math.round(r.right - box.right)}px past its card\`);
         }
       }
     }
     return out;
-  });
+  })()`);
 }
 
 for (const size of SIZES) {

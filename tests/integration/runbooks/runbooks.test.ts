@@ -11,6 +11,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/main/core/clock';
 import { Cache } from '../../../src/main/core/store/cache';
+import { schemaAuditSection } from '../../../src/main/core/runbooks/schema-audit';
 import {
   RunbookRunner,
   RunbookScheduler,
@@ -186,11 +187,16 @@ describe('maintenance runbooks', { timeout: 180_000 }, () => {
   it('monthly adds the full backup, the schema audit, the AI cost review and a performance baseline compared with the previous one; quarterly is a checklist', async () => {
     const clock = new ManualClock('2026-06-07T06:00:00Z');
     const store = new RunbookStore(cache);
-    const runner = new RunbookRunner({ pool: m.pool, clock, store });
+    const runner = new RunbookRunner({ pool: m.pool, clock, store, audit: schemaAuditSection(m.pool, clock, 'test database', null) });
     const first = await runner.run({ runbook: 'monthly', trigger: 'manual', requestedBy: 'alice', channel: 'ui', standing: false });
     if (!first.ran) throw new Error(first.detail);
     const keys = first.report.sections.map((s) => s.key);
     expect(keys).toEqual(expect.arrayContaining(['vacuum_analyze', 'full_backup', 'schema_audit', 'ai_cost_review', 'performance_baseline']));
+    // The schema audit really runs (the same audit as `roman audit`), and is saved for the next comparison.
+    const audit = first.report.sections.find((s) => s.key === 'schema_audit')!;
+    expect(audit.status === 'ok' || audit.status === 'warning').toBe(true);
+    expect(audit.summary).toMatch(/finding.* open; first report/);
+    expect((await m.pool.query(`SELECT count(*)::int AS n FROM ops.roman_events WHERE event_type = 'audit'`)).rows[0].n).toBe(1);
     const baseline = first.report.sections.find((s) => s.key === 'performance_baseline')!;
     expect(baseline.rows.length).toBeGreaterThan(3);
     expect(baseline.summary).toMatch(/no earlier baseline/);
@@ -198,6 +204,7 @@ describe('maintenance runbooks', { timeout: 180_000 }, () => {
     const second = await runner.run({ runbook: 'monthly', trigger: 'manual', requestedBy: 'alice', channel: 'ui', standing: false });
     if (!second.ran) throw new Error(second.detail);
     expect(second.report.sections.find((s) => s.key === 'performance_baseline')!.summary).toMatch(/compared with the previous report/);
+    expect(second.report.sections.find((s) => s.key === 'schema_audit')!.summary).toMatch(/since the report of/);
 
     const q = await runner.run({ runbook: 'quarterly', trigger: 'manual', requestedBy: 'alice', channel: 'ui', standing: false });
     if (!q.ran) throw new Error(q.detail);

@@ -19,6 +19,7 @@ import { systemClock } from '../../core/clock';
 import { Cache } from '../../core/store/cache';
 import { defaultCachePath } from '../../core/store/paths';
 import { RunbookRunner, RunbookStore, catchUp, runbookStatus, validateSchedules } from '../../core/runbooks';
+import { schemaAuditSection } from '../../core/runbooks/schema-audit';
 import { requester } from './validate';
 
 const USAGE = [
@@ -94,6 +95,7 @@ async function withSession<T>(io: CliIO, name: string, values: Values, url: stri
       url,
       store,
       projectDir: values.project ?? io.env.ROMAN_PROJECT_DIR ?? null,
+      audit: schemaAuditSection(db.pool, systemClock, db.description, values.project ?? io.env.ROMAN_PROJECT_DIR ?? null),
       onProgress: (p) => {
         if (!values.json && p.phase === 'started') io.stderr(`[${p.index + 1}/${p.total}] ${p.title}…\n`);
       },

@@ -20,6 +20,7 @@ import { EmergencyDesk } from '../emergency';
 import { type OperationsPort } from './operations-port';
 import { createGatePort } from './gate-port';
 import { cacheRecorder } from '../operations';
+import { schemaAuditSection } from './schema-audit';
 import { RunbookRunner } from './runner';
 import { RunbookScheduler } from './scheduler';
 import { validateSchedules } from './schedule';
@@ -160,6 +161,7 @@ export class RunbookService {
         store,
         operations,
         projectDir: s.projectDir,
+        audit: schemaAuditSection(pool.pool, this.opts.clock, ws.status().target ?? 'database', s.projectDir),
         onProgress: (p) => {
           this.running = p.phase === 'finished' && p.index === p.total - 1 ? null : p;
           this.opts.emit('runbooks.progress', p);
