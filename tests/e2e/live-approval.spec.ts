@@ -4,6 +4,8 @@ test('with a watched database the verdict uses the live entropy and lands in ops
   await page.goto(`${seeded.host.url}&page=approvals`);
   // The sample data has an incident going on: the live entropy is above 10 % (UNSTABLE).
   await expect(page.getByTestId('live-entropy')).toContainText('UNSTABLE');
+  // The live line shows the decision entropy itself: the worst of the 5- and 15-minute windows.
+  await expect(page.getByTestId('live-entropy')).toContainText(/the worst of 5 min [\d.]+%, 15 min [\d.]+%/);
   await page.getByLabel('Request', { exact: true }).fill('deploy to staging');
   await page.getByRole('button', { name: 'Evaluate request' }).click();
   const verdict = page.getByTestId('verdict');

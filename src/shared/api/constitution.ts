@@ -1,6 +1,7 @@
 /** API contract of the constitutional core and action requests (handler inputs + outputs). None executes anything. */
 import { z } from 'zod';
-import { actionDataSchema, systemEntropySchema, type Decision, type SelfTestReport } from '../constitution';
+import { actionDataSchema, systemEntropySchema, type Decision, type DecisionEntropyWindow, type FiringCriticalAlert, type SelfTestReport } from '../constitution';
+import type { EntropyReading } from '../monitoring';
 import type { CatalogueEntry, ParsedAction } from '../actions';
 
 const requestText = z.string().trim().min(1, 'must be a non-empty string').max(500, 'must be at most 500 characters');
@@ -8,6 +9,8 @@ const requestText = z.string().trim().min(1, 'must be a non-empty string').max(5
 export const constitutionInputs = {
   'constitution.selftest': z.object({}).strict(),
   'constitution.evaluate': z.object({ action: actionDataSchema, systemEntropy: systemEntropySchema }).strict(),
+  /** The decision entropy a decision would use now (no decision is made, nothing is recorded). */
+  'constitution.entropy': z.object({}).strict(),
   'actions.catalogue': z.object({}).strict(),
   'actions.parse': z.object({ text: requestText }).strict(),
   'actions.request': z
@@ -34,9 +37,20 @@ export interface ActionRequestResult {
   alternatives: string[];
 }
 
+/** The decision entropy now: the worst window, each window, and the critical alerts firing. */
+export interface DecisionEntropyView {
+  entropy: number;
+  /** STABLE only when the entropy is ≤ 10 % and no critical alert fires (or is unknown). */
+  stable: boolean;
+  reading: EntropyReading;
+  windows: DecisionEntropyWindow[];
+  criticalAlerts: FiringCriticalAlert[];
+}
+
 export interface ConstitutionOutputs {
   'constitution.selftest': SelfTestReport;
   'constitution.evaluate': Decision;
+  'constitution.entropy': DecisionEntropyView;
   'actions.catalogue': CatalogueEntry[];
   'actions.parse': ParsedAction;
   'actions.request': ActionRequestResult;

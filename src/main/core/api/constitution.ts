@@ -14,7 +14,7 @@ import { evaluate, runSelfTest } from '../constitution';
 import { CATALOGUE, parseActionRequest, requestAction } from '../actions';
 import { resolveAction } from '../actions/request';
 import { chooseDecisionEntropy, type DecisionEntropy, type EntropyChoiceResult } from '../constitution/decision-entropy';
-import type { Decision, DecisionMeta } from '../../../shared/constitution';
+import { ENTROPY_THRESHOLD, type Decision, type DecisionMeta } from '../../../shared/constitution';
 import { DomainError } from '../../../shared/result';
 
 export interface ConstitutionDeps {
@@ -68,6 +68,25 @@ export function registerConstitutionHandlers(registry: HandlerRegistry, deps: Co
     const decision = evaluate(input.action, choice.systemEntropy, callerMeta(ctx, choice.meta), ctx.clock);
     deps.record?.(decision);
     return decision;
+  });
+
+  registry.method('constitution.entropy', async () => {
+    const measuring = deps.liveEntropy?.() ?? null;
+    if (!measuring) throw new DomainError('unavailable', 'No database is open: there is no live entropy to show.');
+    let live: DecisionEntropy;
+    try {
+      live = await measuring;
+    } catch (err) {
+      if (err instanceof DomainError) throw err;
+      throw new DomainError('unavailable', `Cannot measure the system entropy: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    return {
+      entropy: live.entropy,
+      stable: live.entropy <= ENTROPY_THRESHOLD && live.criticalAlerts.length === 0,
+      reading: live.reading,
+      windows: live.windows,
+      criticalAlerts: live.criticalAlerts,
+    };
   });
 
   registry.method('actions.catalogue', () => CATALOGUE.map((e) => structuredClone(e)));

@@ -5,13 +5,12 @@
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import { call, CallError } from '../api';
-import type { ActionRequestResult } from '../../../shared/api/constitution';
+import type { ActionRequestResult, DecisionEntropyView } from '../../../shared/api/constitution';
 import type { CatalogueEntry } from '../../../shared/actions';
 import { VerdictView } from '../components/Verdict';
 import { RunButton } from '../components/operations/RunDialog';
 import { useWorkspace } from '../components/WorkspaceBar';
 import { formatPercent } from '../../../shared/constitution';
-import type { EntropyReading } from '../../../shared/monitoring';
 
 type Mode = 'text' | 'catalogue';
 
@@ -38,12 +37,12 @@ export function ApprovalsPage() {
   const [chosenSource, setEntropySource] = useState<'live' | 'manual'>('live');
   // Live is the default whenever a database answers; without one only a hand-entered value is possible.
   const entropySource = liveAvailable ? chosenSource : 'manual';
-  const [live, setLive] = useState<EntropyReading | null>(null);
+  const [live, setLive] = useState<DecisionEntropyView | null>(null);
   const [liveError, setLiveError] = useState<string | null>(null);
 
   useEffect(() => {
     if (!liveAvailable) return;
-    call('monitoring.entropy', {}).then(
+    call('constitution.entropy', {}).then(
       (r) => {
         setLive(r);
         setLiveError(null);
@@ -141,9 +140,11 @@ export function ApprovalsPage() {
                 live ? (
                   <span className="muted" data-testid="live-entropy">
                     {' '}
-                    {live.data === 'no_data'
-                      ? `— now no data (nothing logged and no request in the last ${live.window.minutes} min: no instability measured, recorded as "no data"); measured again when you submit`
-                      : `— now ${formatPercent(live.entropy)} (${live.stable ? 'STABLE' : 'UNSTABLE'}, last ${live.window.minutes} min); measured again when you submit`}
+                    {live.reading.data === 'no_data'
+                      ? `— now no data (nothing logged and no request in the last ${live.reading.window.minutes} min: no instability measured, recorded as "no data")`
+                      : `— now ${formatPercent(live.entropy)} (${live.stable ? 'STABLE' : 'UNSTABLE'}; the worst of ${live.windows.map((w) => `${w.minutes} min ${formatPercent(w.entropy)}`).join(', ')})`}
+                    {live.criticalAlerts.length > 0 ? ` — critical: ${live.criticalAlerts.map((a) => (a.unknown ? `${a.title} (could not be evaluated)` : a.title)).join(', ')}` : ''}
+                    ; measured again when you submit
                   </span>
                 ) : liveError ? (
                   <span className="muted"> — {liveError}</span>
