@@ -148,9 +148,23 @@ describe('a database that stops answering', () => {
       expect(status.connection).not.toBe('connected');
       const page = (await call('store.search', { text: 'invoices', limit: 10 })) as { rows: unknown[] };
       expect(page.rows).toHaveLength(10);
+      // An event of the app's own (e.g. the Discord bot refusing a stranger) while offline: kept
+      // locally and queued, delivered once the database answers again.
+      await core.workspaces.open!.recordEvent(
+        { event_type: 'discord_run_refused', severity: 'warning', message: 'Run refused: not an approver', metadata: { channel: 'discord' }, idempotency_key: 'discord:offline-test' },
+        'discord',
+      );
+      const local = (await call('store.search', { text: 'approver', limit: 10 })) as { rows: { message: string }[] };
+      expect(local.rows.map((r) => r.message)).toContain('Run refused: not an approver');
     } finally {
       await server.query(`ALTER DATABASE ${db.name} WITH ALLOW_CONNECTIONS true`);
       await server.end();
     }
+    await call('workspace.syncNow', {}).catch(() => undefined);
+    await until('the queued event in ops.roman_events', async () => {
+      await call('workspace.syncNow', {}).catch(() => undefined);
+      const r = await admin.query(`SELECT count(*)::int AS n FROM ops.roman_events WHERE idempotency_key = 'discord:offline-test'`);
+      return r.rows[0].n === 1;
+    }, 30_000);
   });
 });

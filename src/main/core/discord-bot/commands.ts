@@ -106,6 +106,8 @@ export interface DatabaseBackendOptions {
   metrics?: ReportProvider;
   /** How decisions are recorded (default: straight into ops.roman_events; the app uses its outbox). */
   recordDecision?: (decision: Decision) => Promise<boolean>;
+  /** Records the bot's own events through the app's outbox (queued when the database is down); default: straight to ops.roman_events. */
+  recordEvent?: (event: RomanEventInput) => Promise<void>;
   /** Critical alerts the app's alert engine has firing (added to those evaluated at decision time). */
   engineAlerts?: () => FiringCriticalAlert[];
 }
@@ -170,7 +172,8 @@ export function databaseBackend(opts: DatabaseBackendOptions): BotBackend {
       return { outcome, recorded };
     },
     async record(event) {
-      await recordEvent(pool, event);
+      if (opts.recordEvent) await opts.recordEvent(event);
+      else await recordEvent(pool, event);
     },
     async findDecision(decisionId) {
       const r = await pool.query<{ metadata: Decision }>(

@@ -191,6 +191,7 @@ export class BotService {
               ws.recordDecision(d);
               return true;
             },
+            recordEvent: (e) => ws.recordEvent(e, 'discord'),
             ...(this.opts.audit ? { audit: this.opts.audit } : {}),
             ...(this.opts.metrics ? { metrics: this.opts.metrics } : {}),
           }),

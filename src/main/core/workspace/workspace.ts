@@ -353,6 +353,21 @@ export class Workspace {
     );
   }
 
+  /**
+   * Records an event of this app (e.g. the Discord bot's run attempts and refusals) locally (audit
+   * chain + outbox) and delivers it to ops.roman_events; an outage leaves it queued, never lost.
+   */
+  recordEvent(event: { event_type: string; severity: string; message: string; metadata?: Record<string, unknown>; idempotency_key: string }, source: string): Promise<void> {
+    return this.cache.recordLocalEvent(event, source).then(
+      () =>
+        void this.cache.sync.push(this.url).then(
+          (r) => (r.failed ? this.reportProblem('ops.roman_events write', new Error(`outbox item ${r.failed.seq}: ${r.failed.error}`)) : this.clearProblem('ops.roman_events write')),
+          (err: unknown) => this.reportProblem('ops.roman_events write', err),
+        ),
+      (err: unknown) => this.cacheFailed(err, `${event.event_type} event not recorded`),
+    );
+  }
+
   async initDatabase() {
     const report = await initDatabase(this.db.pool);
     this.state.initialized = true;
