@@ -254,7 +254,7 @@ describe('sample workspace', () => {
     await client.connect();
     expect((await one<{ n: string }>('select count(*) as n from public.system_logs')).n).toBe(countBefore.n);
     expect((await one<{ n: string }>(`select count(*) as n from ops.roman_events where message = 'kept across restarts'`)).n).toBe('1');
-  });
+  }, 120_000);
 
   it('a start days later writes the days it was closed (one timeline: no row moves in time) and keeps 30 days', async () => {
     const before = await one<{ id: string; timestamp: Date; message: string }>(
@@ -279,7 +279,7 @@ describe('sample workspace', () => {
     expect(same).toEqual({ timestamp: before.timestamp, message: before.message });
     const note = await one<{ timestamp: Date }>(`select timestamp from ops.roman_events where message = 'kept across restarts'`);
     expect(note.timestamp.getTime()).toBeLessThan(later.now().getTime() - 2 * DAY);
-  });
+  }, 180_000);
 
   it('rebuilds the data when the seed version changes', async () => {
     await client.end();
@@ -294,7 +294,7 @@ describe('sample workspace', () => {
     client = new pg.Client({ connectionString: ws.url });
     await client.connect();
     expect((await one<{ n: string }>(`select count(*) as n from ops.roman_events where message = 'kept across restarts'`)).n).toBe('0');
-  });
+  }, 180_000);
 
   it('`roman sample start --json` prints the URL first, serves it, and stops the engine on SIGTERM', async () => {
     await client.end();
@@ -327,7 +327,7 @@ describe('sample workspace', () => {
     expect(await exited).toBe(0);
     expect(stderr).toMatch(/ready \(existing sample data reused\)/);
     expect(await waitUntilGone(lock.pid, 5000)).toBe(true);
-  });
+  }, 120_000);
 
   it('`roman sample` rejects bad usage with exit code 2', async () => {
     const cli = spawn(
