@@ -123,25 +123,31 @@ describe('monitoring API', () => {
     ]);
   });
 
+  const overviewOf = async (input: unknown): Promise<MonitoringOverview> => {
+    const r = await registry.dispatch('monitoring.overview', input as never, ctx);
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    return r.value as MonitoringOverview;
+  };
+
   it("'monitoring.overview' with a range buckets the performance series over it (bucket size per range)", async () => {
-    const hour = await registry.dispatch('monitoring.overview', { range: { last: '1h' } }, ctx);
-    if (!hour.ok || hour.value.performance.status !== 'ok') throw new Error(JSON.stringify(hour));
-    const p = hour.value.performance.data;
+    const hour = await overviewOf({ range: { last: '1h' } });
+    if (hour.performance.status !== 'ok') throw new Error(JSON.stringify(hour.performance));
+    const p = hour.performance.data;
     expect(p.window).toEqual({ from: '2026-04-15T11:02:00.000Z', to: '2026-04-15T12:02:00.000Z', bucketSeconds: 60, preset: '1h' });
     expect(p.buckets).toHaveLength(61);
     expect(p.buckets.reduce((s, b) => s + b.requests, 0)).toBe(3);
     expect(p.buckets.find((b) => b.failed > 0)).toEqual({ start: '2026-04-15T11:56:00.000Z', requests: 1, failed: 1, p95LatencyMs: 2600 });
 
-    const week = await registry.dispatch('monitoring.overview', { range: { last: '7d' } }, ctx);
-    if (!week.ok || week.value.performance.status !== 'ok') throw new Error(JSON.stringify(week));
-    expect(week.value.performance.data.window.bucketSeconds).toBe(7200);
-    expect(week.value.performance.data.buckets.length).toBeGreaterThanOrEqual(60);
+    const week = await overviewOf({ range: { last: '7d' } });
+    if (week.performance.status !== 'ok') throw new Error(JSON.stringify(week.performance));
+    expect(week.performance.data.window.bucketSeconds).toBe(7200);
+    expect(week.performance.data.buckets.length).toBeGreaterThanOrEqual(60);
 
     // a custom range before the requests: buckets with no requests, p95 null (no data, not zero)
-    const custom = await registry.dispatch('monitoring.overview', { range: { from: '2026-04-15T09:00:00Z', to: '2026-04-15T10:00:00Z' } }, ctx);
-    if (!custom.ok || custom.value.performance.status !== 'ok') throw new Error(JSON.stringify(custom));
-    expect(custom.value.performance.data.window).toEqual({ from: '2026-04-15T09:00:00.000Z', to: '2026-04-15T10:00:00.000Z', bucketSeconds: 60 });
-    expect(custom.value.performance.data.buckets.every((b) => b.requests === 0 && b.p95LatencyMs === null)).toBe(true);
+    const custom = await overviewOf({ range: { from: '2026-04-15T09:00:00Z', to: '2026-04-15T10:00:00Z' } });
+    if (custom.performance.status !== 'ok') throw new Error(JSON.stringify(custom.performance));
+    expect(custom.performance.data.window).toEqual({ from: '2026-04-15T09:00:00.000Z', to: '2026-04-15T10:00:00.000Z', bucketSeconds: 60 });
+    expect(custom.performance.data.buckets.every((b) => b.requests === 0 && b.p95LatencyMs === null)).toBe(true);
   });
 
   it("'monitoring.overview' refuses a bad range with a clear message", async () => {
