@@ -5,7 +5,7 @@
  * 'monitoring.checks' (health checks by area) and 'alerts.list' (what is firing); it refreshes on
  * 'monitoring.updated' / 'alerts.changed' and on a modest interval. Each panel degrades on its own.
  */
-import { useCallback } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { call } from '../api';
 import type { MonitoringOverview } from '../../../shared/monitoring';
 import type { ApiError } from '../../../shared/result';
@@ -20,6 +20,8 @@ import { HealthOverviewCard } from '../components/dashboard/HealthOverviewCard';
 import { PerformanceCard } from '../components/dashboard/PerformanceCard';
 import { RecentErrorsCard } from '../components/dashboard/RecentErrorsCard';
 import { SecurityCard } from '../components/dashboard/SecurityCard';
+import { DEFAULT_REFRESH_MS, REFRESH_CHOICES, TimeRangeControls } from '../components/dashboard/TimeRangeControls';
+import { DEFAULT_RANGE, PRESET_MS, formatRangeParam, parseRangeParam, validateCustomRange, type TimeRange } from '../../../shared/time-range';
 import '../triage.css';
 import '../dashboard.css';
 
@@ -56,14 +58,40 @@ function unreachableEverywhere(o: MonitoringOverview): Failure | null {
 
 const isOverviewEcho = (payload: unknown) => (payload as { origin?: string } | null)?.origin === 'overview';
 
+/** The dashboard's settings kept in the URL hash next to page=… (a reload keeps them). */
+function readHash(): { range: TimeRange; refreshMs: number } {
+  const params = new URLSearchParams(location.hash.slice(1));
+  const refresh = Number(params.get('refresh'));
+  return {
+    range: parseRangeParam(params.get('range'), Date.now()) ?? DEFAULT_RANGE,
+    refreshMs: REFRESH_CHOICES.some((c) => c.ms === refresh) && params.get('refresh') !== null ? refresh : DEFAULT_REFRESH_MS,
+  };
+}
+
+function writeHash(range: TimeRange, refreshMs: number): void {
+  const params = new URLSearchParams(location.hash.slice(1));
+  params.set('range', formatRangeParam(range));
+  params.set('refresh', String(refreshMs));
+  history.replaceState(null, '', '#' + params.toString());
+}
+
+const rangeInput = (r: TimeRange) => ('preset' in r ? { last: r.preset } : { from: new Date(r.from).toISOString(), to: new Date(r.to).toISOString() });
+
 export function DashboardPage() {
-  const loadOverview = useCallback(() => call('monitoring.overview', {}), []);
+  const [initial] = useState(readHash);
+  const [range, setRange] = useState<TimeRange>(initial.range);
+  const [refreshMs, setRefreshMs] = useState(initial.refreshMs);
+  /** The range before the first zoom of a chain of zooms ("Reset zoom" goes back to it). */
+  const [beforeZoom, setBeforeZoom] = useState<TimeRange | null>(null);
+  const rangeKey = formatRangeParam(range);
+  useEffect(() => writeHash(range, refreshMs), [range, refreshMs]);
+  const loadOverview = useCallback(() => call('monitoring.overview', { range: rangeInput(parseRangeParam(rangeKey, Number.MAX_SAFE_INTEGER) ?? DEFAULT_RANGE) }), [rangeKey]);
   const loadChecks = useCallback(() => call('monitoring.checks', {}), []);
   const loadAlerts = useCallback(() => call('alerts.list', {}), []);
   const loadWorkspace = useCallback(() => call('workspace.status', {}), []);
   const workspace = useLiveData(loadWorkspace, { intervalMs: OVERVIEW_EVERY_MS, events: ['workspace.changed'], minGapMs: 1000 });
   const overview = useLiveData(loadOverview, {
-    intervalMs: OVERVIEW_EVERY_MS,
+    intervalMs: refreshMs,
     events: ['monitoring.updated', 'alerts.changed'],
     recoverOn: ['workspace.changed'],
     minGapMs: 3000,
@@ -72,9 +100,28 @@ export function DashboardPage() {
   });
   // Checks run every check against the database (and announce 'monitoring.updated' themselves):
   // they refresh on their own interval, never on that event; and at once when the database opens.
-  const checks = useLiveData(loadChecks, { intervalMs: CHECKS_EVERY_MS, recoverOn: ['workspace.changed'] });
-  const alerts = useLiveData(loadAlerts, { intervalMs: OVERVIEW_EVERY_MS, events: ['alerts.changed'], recoverOn: ['workspace.changed'] });
+  const checks = useLiveData(loadChecks, { intervalMs: refreshMs > 0 ? Math.max(refreshMs, CHECKS_EVERY_MS) : 0, recoverOn: ['workspace.changed'] });
+  const alerts = useLiveData(loadAlerts, { intervalMs: refreshMs, events: ['alerts.changed'], recoverOn: ['workspace.changed'] });
   const now = useNow();
+  // A new range loads at once (not at the next tick); the first load is the hook's own.
+  const shownKey = useRef(rangeKey);
+  const refreshOverview = overview.refresh;
+  useEffect(() => {
+    if (shownKey.current === rangeKey) return;
+    shownKey.current = rangeKey;
+    refreshOverview();
+  }, [rangeKey, refreshOverview]);
+  const chooseRange = (r: TimeRange) => {
+    setBeforeZoom(null);
+    setRange(r);
+  };
+  const zoomTo = (from: number, to: number) => {
+    const check = validateCustomRange(from, Math.min(to, Date.now()), Date.now());
+    if (!check.ok) return;
+    setBeforeZoom((b) => b ?? range);
+    setRange(check.range);
+  };
+  const markersSince = 'preset' in range ? `${Math.ceil(PRESET_MS[range.preset] / 3_600_000) + 1}h` : new Date(range.from - 3_600_000).toISOString();
 
   const o = overview.data;
   const ws = workspace.data;
@@ -87,27 +134,26 @@ export function DashboardPage() {
       <header className="row dash-header">
         <div>
           <h1>Dashboard</h1>
-          <p className="subtitle">
-            Health, errors, R.O.M.A.N. events, AI cost, performance and security of the monitored database.{' '}
-            {overview.updatedAt ? (
-              <span data-testid="dashboard-updated" title={fmt.dateTime(overview.updatedAt)}>
-                Updated {fmt.ago(overview.updatedAt, Math.max(now, overview.updatedAt))}.
-              </span>
-            ) : null}
-          </p>
+          <p className="subtitle">Health, errors, R.O.M.A.N. events, AI cost, performance and security of the monitored database.</p>
         </div>
-        <button
-          type="button"
-          className="btn secondary"
-          onClick={() => {
+        <TimeRangeControls
+          range={range}
+          onRange={chooseRange}
+          previous={beforeZoom}
+          onResetZoom={() => {
+            if (beforeZoom) setRange(beforeZoom);
+            setBeforeZoom(null);
+          }}
+          refreshMs={refreshMs}
+          onRefreshMs={setRefreshMs}
+          updatedAt={overview.updatedAt}
+          onRefresh={() => {
             workspace.refresh();
             overview.refresh();
             checks.refresh();
             alerts.refresh();
           }}
-        >
-          Refresh
-        </button>
+        />
       </header>
       {failure?.waiting ? (
         <p className="banner-note" role="status" data-testid="dashboard-connecting">
@@ -131,7 +177,7 @@ export function DashboardPage() {
           </div>
           <div className="dash-grid">
             <RecentErrorsCard panel={o?.recentErrors} loading={overview.loading} />
-            <PerformanceCard panel={o?.performance} loading={overview.loading} checks={checks.data?.checks ?? null} entropy={entropy} />
+            <PerformanceCard panel={o?.performance} loading={overview.loading} checks={checks.data?.checks ?? null} entropy={entropy} markersSince={markersSince} onSelectRange={zoomTo} />
             <EventsCard panel={o?.romanEvents} loading={overview.loading} generatedAt={o?.generatedAt} />
             <AiCostCard panel={o?.aiCost} loading={overview.loading} generatedAt={o?.generatedAt} />
             <SecurityCard panel={o?.security} loading={overview.loading} alerts={alerts.data} />
