@@ -21,7 +21,7 @@ import { PerformanceCard } from '../components/dashboard/PerformanceCard';
 import { RecentErrorsCard } from '../components/dashboard/RecentErrorsCard';
 import { SecurityCard } from '../components/dashboard/SecurityCard';
 import { DEFAULT_REFRESH_MS, REFRESH_CHOICES, TimeRangeControls } from '../components/dashboard/TimeRangeControls';
-import { DEFAULT_RANGE, PRESET_MS, formatRangeParam, parseRangeParam, validateCustomRange, type TimeRange } from '../../../shared/time-range';
+import { DEFAULT_RANGE, MIN_RANGE_MS, PRESET_MS, formatRangeParam, parseRangeParam, validateCustomRange, type TimeRange } from '../../../shared/time-range';
 import '../triage.css';
 import '../dashboard.css';
 
@@ -116,7 +116,14 @@ export function DashboardPage() {
     setRange(r);
   };
   const zoomTo = (from: number, to: number) => {
-    const check = validateCustomRange(from, Math.min(to, Date.now()), Date.now());
+    const now = Date.now();
+    // A drag narrower than the shortest range (1 min) zooms to 1 min around its middle.
+    if (to - from < MIN_RANGE_MS) {
+      const mid = (from + to) / 2;
+      to = Math.min(now, Math.round(mid + MIN_RANGE_MS / 2));
+      from = to - MIN_RANGE_MS;
+    }
+    const check = validateCustomRange(from, Math.min(to, now), now);
     if (!check.ok) return;
     setBeforeZoom((b) => b ?? range);
     setRange(check.range);
