@@ -363,7 +363,9 @@ export interface AiCostPanel {
 }
 
 export interface PerformancePanel {
-  /** 5-minute buckets over the last 6 hours, oldest first. p95 null when no timed request. */
+  /** The window the buckets cover (the dashboard's range) and the bucket size chosen for it. */
+  window: { from: string; to: string; bucketSeconds: number; preset?: string };
+  /** Buckets of window.bucketSeconds over the window (default 5 minutes over the last 6 hours), oldest first. p95 null when no timed request. */
   buckets: { start: string; requests: number; p95LatencyMs: number | null; failed: number }[];
 }
 

@@ -7,6 +7,19 @@ import {
   type HealthStatus,
   type MonitoringOverview,
 } from '../monitoring';
+import { MAX_RANGE_MS, MIN_RANGE_MS, RANGE_PRESETS } from '../time-range';
+
+/** The dashboard's range: a preset ending now, or an absolute from/to (ISO; the core also refuses one in the future). */
+export const overviewRangeSchema = z.union([
+  z.object({ last: z.enum(RANGE_PRESETS) }).strict(),
+  z
+    .object({ from: z.string().datetime({ offset: true }), to: z.string().datetime({ offset: true }) })
+    .strict()
+    .refine((r) => Date.parse(r.from) < Date.parse(r.to), { message: 'from must be before to' })
+    .refine((r) => Date.parse(r.to) - Date.parse(r.from) >= MIN_RANGE_MS, { message: 'the range must span at least 1 minute' })
+    .refine((r) => Date.parse(r.to) - Date.parse(r.from) <= MAX_RANGE_MS, { message: 'the range must span at most 30 days' }),
+]);
+export type OverviewRange = z.infer<typeof overviewRangeSchema>;
 
 export const monitoringInputs = {
   /** {} → every check; `areas` narrows to some areas. */
@@ -14,7 +27,8 @@ export const monitoringInputs = {
     .object({ areas: z.array(healthAreaSchema).min(1, 'name at least one area').max(20).optional() })
     .strict(),
   'monitoring.entropy': z.object({}).strict(),
-  'monitoring.overview': z.object({}).strict(),
+  /** `range` sets the window of the time-series panels (Performance); default the last 6 hours. */
+  'monitoring.overview': z.object({ range: overviewRangeSchema.optional() }).strict(),
 } satisfies Record<string, z.ZodType>;
 
 export interface MonitoringChecksOutput {

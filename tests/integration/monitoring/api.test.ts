@@ -123,6 +123,51 @@ describe('monitoring API', () => {
     ]);
   });
 
+  const overviewOf = async (input: unknown): Promise<MonitoringOverview> => {
+    const r = await registry.dispatch('monitoring.overview', input as never, ctx);
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    return r.value as MonitoringOverview;
+  };
+
+  it("'monitoring.overview' with a range buckets the performance series over it (bucket size per range)", async () => {
+    const hour = await overviewOf({ range: { last: '1h' } });
+    if (hour.performance.status !== 'ok') throw new Error(JSON.stringify(hour.performance));
+    const p = hour.performance.data;
+    expect(p.window).toEqual({ from: '2026-04-15T11:02:00.000Z', to: '2026-04-15T12:02:00.000Z', bucketSeconds: 60, preset: '1h' });
+    expect(p.buckets).toHaveLength(61);
+    expect(p.buckets.reduce((s, b) => s + b.requests, 0)).toBe(3);
+    expect(p.buckets.find((b) => b.failed > 0)).toEqual({ start: '2026-04-15T11:56:00.000Z', requests: 1, failed: 1, p95LatencyMs: 2600 });
+
+    const week = await overviewOf({ range: { last: '7d' } });
+    if (week.performance.status !== 'ok') throw new Error(JSON.stringify(week.performance));
+    expect(week.performance.data.window.bucketSeconds).toBe(7200);
+    expect(week.performance.data.buckets.length).toBeGreaterThanOrEqual(60);
+
+    // a custom range before the requests: buckets with no requests, p95 null (no data, not zero)
+    const custom = await overviewOf({ range: { from: '2026-04-15T09:00:00Z', to: '2026-04-15T10:00:00Z' } });
+    if (custom.performance.status !== 'ok') throw new Error(JSON.stringify(custom.performance));
+    expect(custom.performance.data.window).toEqual({ from: '2026-04-15T09:00:00.000Z', to: '2026-04-15T10:00:00.000Z', bucketSeconds: 60 });
+    expect(custom.performance.data.buckets.every((b) => b.requests === 0 && b.p95LatencyMs === null)).toBe(true);
+  });
+
+  it("'monitoring.overview' refuses a bad range with a clear message", async () => {
+    const cases: [unknown, RegExp][] = [
+      [{ from: '2026-04-15T10:00:00Z', to: '2026-04-15T09:00:00Z' }, /from must be before to/],
+      [{ from: '2026-03-01T00:00:00Z', to: '2026-04-15T00:00:00Z' }, /at most 30 days/],
+      [{ from: '2026-04-15T11:00:00Z', to: '2026-04-15T14:00:00Z' }, /in the future/],
+      [{ last: '2h' }, /./],
+      [{ from: 'yesterday', to: '2026-04-15T09:00:00Z' }, /./],
+    ];
+    for (const [range, message] of cases) {
+      const r = await registry.dispatch('monitoring.overview', { range } as never, ctx);
+      expect(r.ok, JSON.stringify(range)).toBe(false);
+      if (!r.ok) {
+        expect(r.error.code).toBe('invalid_input');
+        expect(r.error.message).toMatch(message);
+      }
+    }
+  });
+
   it('a database that cannot be opened is an "unavailable" error, not a crash', async () => {
     const broken = new HandlerRegistry();
     registerMonitoringHandlers(broken, {

@@ -8,6 +8,7 @@ import type { HandlerRegistry } from './registry';
 import type { Clock } from '../clock';
 import { DomainError } from '../../../shared/result';
 import { DEFAULT_THRESHOLDS, HEALTH_STATUSES, type HealthStatus, type MonitoringThresholds } from '../../../shared/monitoring';
+import { validateCustomRange } from '../../../shared/time-range';
 import { buildMonitoringOverview, entropyUpdate, measureSystemEntropy, runHealthChecks } from '../monitoring';
 
 export interface MonitoringDeps {
@@ -53,9 +54,13 @@ export function registerMonitoringHandlers(registry: HandlerRegistry, deps: Moni
     return reading;
   });
 
-  registry.method('monitoring.overview', async (_input, ctx) => {
+  registry.method('monitoring.overview', async (input, ctx) => {
+    if (input.range && 'to' in input.range) {
+      const check = validateCustomRange(Date.parse(input.range.from), Date.parse(input.range.to), deps.clock.now().getTime());
+      if (!check.ok) throw new DomainError('invalid_input', `Invalid range: ${check.message}`);
+    }
     const pool = await poolOf(deps);
-    const overview = await buildMonitoringOverview(pool, deps.clock, await thresholds());
+    const overview = await buildMonitoringOverview(pool, deps.clock, await thresholds(), undefined, input.range);
     // One reading per moment: the header shows the reading the dashboard gauge shows.
     if (overview.health.status === 'ok' && overview.health.data.entropy) {
       const reading = overview.health.data.entropy;

@@ -25,6 +25,8 @@ import { measureSystemEntropy } from './entropy';
 import { describeFailure, DEFAULT_CHECK_TIMEOUT_MS } from './runner';
 import { GUARDED_METADATA_COLUMNS, IS_FAILED, IS_REQUEST, readMonthSpend } from './signals';
 import { computeAiMetrics, readAiUsageOn } from '../metrics/ai-usage';
+import { chooseBucketSeconds, PRESET_MS } from '../../../shared/time-range';
+import type { OverviewRange } from '../../../shared/api/monitoring';
 
 export const LATEST_ROWS = 50;
 
@@ -100,8 +102,12 @@ export async function buildMonitoringOverview(
   clock: Clock,
   thresholds: MonitoringThresholds = DEFAULT_THRESHOLDS,
   timeoutMs = DEFAULT_CHECK_TIMEOUT_MS,
+  range: OverviewRange = { last: '6h' },
 ): Promise<MonitoringOverview> {
   const now = clock.now();
+  const bounds =
+    'last' in range ? { from: new Date(now.getTime() - PRESET_MS[range.last]), to: now } : { from: new Date(range.from), to: new Date(range.to) };
+  const bucketSeconds = chooseBucketSeconds(bounds.to.getTime() - bounds.from.getTime());
 
   const health = await panel<HealthOverviewPanel>(pool, timeoutMs, async (c) => {
     const notes: string[] = [];
@@ -250,10 +256,10 @@ export async function buildMonitoringOverview(
     await requireTables(c, 'public.system_logs');
     const r = await c.query(
       `WITH bounds AS (
-         SELECT to_timestamp(floor(extract(epoch FROM $1::timestamptz - interval '6 hours') / 300) * 300) AS first,
-                to_timestamp(floor(extract(epoch FROM $1::timestamptz) / 300) * 300) AS last
+         SELECT to_timestamp(floor(extract(epoch FROM $2::timestamptz) / $3::int) * $3::int) AS first,
+                to_timestamp(floor(extract(epoch FROM $1::timestamptz) / $3::int) * $3::int) AS last
        ), l AS (
-         SELECT to_timestamp(floor(extract(epoch FROM "timestamp") / 300) * 300) AS bucket, ${GUARDED_METADATA_COLUMNS}
+         SELECT to_timestamp(floor(extract(epoch FROM "timestamp") / $3::int) * $3::int) AS bucket, ${GUARDED_METADATA_COLUMNS}
            FROM public.system_logs
           WHERE "timestamp" >= (SELECT first FROM bounds) AND "timestamp" <= $1
        ), agg AS (
@@ -263,12 +269,13 @@ export async function buildMonitoringOverview(
            FROM l GROUP BY bucket
        )
        SELECT b AS start, COALESCE(agg.requests, 0) AS requests, COALESCE(agg.failed, 0) AS failed, agg.p95
-         FROM bounds, generate_series(bounds.first, bounds.last, interval '5 minutes') AS b
+         FROM bounds, generate_series(bounds.first, bounds.last, make_interval(secs => $3::int)) AS b
          LEFT JOIN agg ON agg.bucket = b
         ORDER BY b`,
-      [now],
+      [bounds.to, bounds.from, bucketSeconds],
     );
     return {
+      window: { from: bounds.from.toISOString(), to: bounds.to.toISOString(), bucketSeconds, ...('last' in range ? { preset: range.last } : {}) },
       buckets: r.rows.map((row) => ({
         start: iso(row.start),
         requests: n(row.requests),

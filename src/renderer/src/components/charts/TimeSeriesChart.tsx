@@ -2,8 +2,10 @@
  * Line / area chart of one or more series over time, in plain SVG. Missing values (null) leave a
  * gap. Optional threshold lines are drawn dashed and labelled. Hovering a time slot shows every
  * series' value there (an SVG <title>, so screen readers and native tooltips both get it).
+ * With `onSelectRange`, dragging across the plot selects a time range (a plain click does not:
+ * under a few pixels of movement nothing is selected, so markers stay clickable).
  */
-import { useId } from 'react';
+import { useId, useRef, useState, type PointerEvent } from 'react';
 import { clock, linear, niceTicks } from './format';
 
 export interface SeriesPoint {
@@ -51,7 +53,12 @@ export interface TimeSeriesChartProps {
   markers?: TimeMarker[];
   height?: number;
   testId?: string;
+  /** Called with the dragged range (ms since epoch) when the user drags across the plot. */
+  onSelectRange?: (from: number, to: number) => void;
 }
+
+/** Movement (in viewBox units) under which a press is a click, not a drag. */
+const DRAG_MIN = 6;
 
 const W = 640;
 const PAD = { left: 58, right: 14, top: 12, bottom: 34 };
@@ -92,8 +99,11 @@ export function TimeSeriesChart({
   markers = [],
   height = 200,
   testId,
+  onSelectRange,
 }: TimeSeriesChartProps) {
   const id = useId();
+  const svgRef = useRef<SVGSVGElement>(null);
+  const [drag, setDrag] = useState<{ x0: number; x1: number } | null>(null);
   const times = series[0]?.points.map((p) => p.t) ?? [];
   const values = series.flatMap((s) => s.points.map((p) => p.v)).filter((v): v is number => v !== null && Number.isFinite(v));
   const hasData = values.length > 0;
@@ -107,10 +117,48 @@ export function TimeSeriesChart({
   const slot = times.length > 1 ? (W - PAD.left - PAD.right) / (times.length - 1) : W - PAD.left - PAD.right;
   const xTickEvery = Math.max(1, Math.ceil(times.length / 6));
   const clampY = (v: number) => y(Math.min(Math.max(v, yMin), yTop));
+  const plotX = (clientX: number) => {
+    const box = svgRef.current?.getBoundingClientRect();
+    const vx = box && box.width > 0 ? ((clientX - box.left) / box.width) * W : PAD.left;
+    return Math.min(Math.max(vx, PAD.left), W - PAD.right);
+  };
+  const timeAt = (vx: number) => t0 + ((vx - PAD.left) / (W - PAD.left - PAD.right)) * ((t1 === t0 ? t0 + 1 : t1) - t0);
+  const dragging = drag !== null && Math.abs(drag.x1 - drag.x0) >= DRAG_MIN;
+  const selectable = onSelectRange !== undefined && times.length > 1;
+  const onPointerDown = (e: PointerEvent<SVGSVGElement>) => {
+    if (!selectable || e.button !== 0) return;
+    const vx = plotX(e.clientX);
+    setDrag({ x0: vx, x1: vx });
+  };
+  const onPointerMove = (e: PointerEvent<SVGSVGElement>) => {
+    if (!drag) return;
+    if (!svgRef.current?.hasPointerCapture(e.pointerId) && Math.abs(plotX(e.clientX) - drag.x0) >= DRAG_MIN) svgRef.current?.setPointerCapture(e.pointerId);
+    setDrag({ x0: drag.x0, x1: plotX(e.clientX) });
+  };
+  const onPointerUp = (e: PointerEvent<SVGSVGElement>) => {
+    if (!drag) return;
+    const x1 = plotX(e.clientX);
+    setDrag(null);
+    if (Math.abs(x1 - drag.x0) >= DRAG_MIN && onSelectRange) {
+      const a = timeAt(Math.min(drag.x0, x1));
+      const b = timeAt(Math.max(drag.x0, x1));
+      onSelectRange(Math.round(a / 1000) * 1000, Math.round(b / 1000) * 1000);
+    }
+  };
 
   return (
     <figure className="chart" data-testid={testId}>
-      <svg viewBox={`0 0 ${W} ${height}`} role="img" aria-labelledby={`${id}-t ${id}-d`} className="chart-svg">
+      <svg
+        ref={svgRef}
+        viewBox={`0 0 ${W} ${height}`}
+        role="img"
+        aria-labelledby={`${id}-t ${id}-d`}
+        className={selectable ? 'chart-svg chart-zoomable' : 'chart-svg'}
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={onPointerUp}
+        onPointerCancel={() => setDrag(null)}
+      >
         <title id={`${id}-t`}>{title}</title>
         <desc id={`${id}-d`}>
           {description ??
@@ -131,7 +179,7 @@ export function TimeSeriesChart({
         </text>
         {times.map((t, i) =>
           (i % xTickEvery === 0 && times.length - 1 - i >= xTickEvery / 2) || i === times.length - 1 ? (
-            <text key={t} x={x(t)} y={height - PAD.bottom + 16} textAnchor={i === 0 ? 'start' : i === times.length - 1 ? 'end' : 'middle'} className="chart-tick">
+            <text key={t} x={x(t)} y={height - PAD.bottom + 16} textAnchor={i === 0 ? 'start' : i === times.length - 1 ? 'end' : 'middle'} className="chart-tick" data-axis="x">
               {xFormat(t)}
             </text>
           ) : null,
@@ -182,6 +230,17 @@ export function TimeSeriesChart({
             </title>
           </rect>
         ))}
+        {dragging ? (
+          <rect
+            className="chart-selection"
+            data-testid="chart-selection"
+            x={Math.min(drag.x0, drag.x1)}
+            y={PAD.top}
+            width={Math.abs(drag.x1 - drag.x0)}
+            height={height - PAD.top - PAD.bottom}
+            style={{ fill: 'var(--accent)', opacity: 0.2, pointerEvents: 'none' }}
+          />
+        ) : null}
         {!hasData ? (
           <text x={W / 2} y={height / 2} textAnchor="middle" className="chart-empty">
             No data in this period

@@ -20,6 +20,7 @@ export interface LiveData<T> {
 }
 
 export interface LiveOptions {
+  /** Reload period; 0 (or less) is "off": only events and refresh() reload. */
   intervalMs: number;
   events?: readonly PushEventName[];
   /** Events that trigger a refresh only while there is no good answer (e.g. the database opened). */
@@ -88,7 +89,7 @@ export function useLiveData<T>(load: () => Promise<T>, { intervalMs, events = []
   useEffect(() => {
     alive.current = true;
     void run();
-    const timer = setInterval(() => void run(), intervalMs);
+    const timer = intervalMs > 0 ? setInterval(() => void run(), intervalMs) : null;
     const onEvent = (payload?: unknown) => {
       if (payload !== undefined && ignoreRef.current?.(payload)) return;
       const wait = lastStart.current + minGapMs - Date.now();
@@ -111,7 +112,7 @@ export function useLiveData<T>(load: () => Promise<T>, { intervalMs, events = []
     ];
     return () => {
       alive.current = false;
-      clearInterval(timer);
+      if (timer) clearInterval(timer);
       if (trailing.current) clearTimeout(trailing.current);
       trailing.current = null;
       for (const off of offs) off();
