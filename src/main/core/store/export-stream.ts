@@ -20,22 +20,20 @@ export class ExportService {
   ) {}
 
   exportRecords(streamId: number, filter: RecordFilter, format: ExportFormat, opts: { maxRows?: number; maxBytes?: number } = {}): Promise<ExportResult> {
-    let rows = 0;
-    let bytes = 0;
+    // writeExport reports (rows, bytes) just before each chunk it writes: one entry per chunk, in order.
+    const counts: { rows: number; bytes: number }[] = [];
     const out = new Writable({
       decodeStrings: false,
       highWaterMark: 256 * 1024,
       write: (chunk: string | Buffer, _enc, cb) => {
         this.acks.set(streamId, (abort) => cb(abort ? new Error('the export was stopped: its destination failed or closed') : undefined));
+        const { rows, bytes } = counts.shift() ?? { rows: 0, bytes: 0 };
         this.post({ type: 'chunk', id: streamId, data: typeof chunk === 'string' ? chunk : chunk.toString('utf8'), rows, bytes });
       },
     });
     // An aborted chunk errors the stream; writeExport sees it on its next write (no crash of the thread).
     out.on('error', () => undefined);
-    const progress = (r: number, b: number) => {
-      rows = r;
-      bytes = b;
-    };
+    const progress = (rows: number, bytes: number) => void counts.push({ rows, bytes });
     const run = async (): Promise<ExportResult> => {
       const result = await this.cache.exportRecords(filter, format, out, { maxRows: opts.maxRows, maxBytes: opts.maxBytes, progress });
       // Every chunk still buffered here must reach the main thread before the result does.

@@ -64,7 +64,15 @@ export function useExport(): { exp: ExportState | null; busy: boolean; start(for
       } else {
         current.current = null;
         // Events for this export start only once the browser fetches the link (after this returns).
-        current.current = await startHostDownload({ format, filter });
+        const exportId = await startHostDownload({ format, filter });
+        current.current = exportId;
+        // The link is valid for 60 s: a browser that never fetched it (a blocked download) is said so.
+        setTimeout(() => {
+          if (current.current !== exportId) return;
+          setExp((e) =>
+            e?.state === 'starting' ? { ...e, state: 'failed', message: 'the browser did not start the download (was it blocked?); try again' } : e,
+          );
+        }, 65_000);
       }
     } catch (err) {
       const message = err instanceof CallError ? err.error.message : err instanceof Error ? err.message : String(err);
