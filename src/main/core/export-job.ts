@@ -58,7 +58,7 @@ export async function runExport(cache: RemoteCache, job: ExportJob, out: Writabl
   // A client that went away (the browser's download canceled) fails the export instead of hanging.
   const closedEarly = new Promise<never>((_, reject) =>
     out.once('close', () => {
-      if (!out.writableFinished) reject(new Error('the download was canceled or the connection closed before the export finished'));
+      if (!out.writableFinished) reject(out.errored ?? new Error('the destination was closed before the export finished (a canceled download, a closed file)'));
     }),
   );
   closedEarly.catch(() => undefined);
