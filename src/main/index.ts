@@ -5,6 +5,7 @@
 import { app, BrowserWindow, dialog, powerMonitor } from 'electron';
 import { createCore, CoreCompromisedError, defaultRequester, type Core } from './core/app';
 import { registerIpc } from './ipc';
+import { registerExportIpc } from './export-ipc';
 import { Settings } from './core/settings/settings';
 import { electronSettingsBackend, safeStorageVault } from './settings-store';
 import { electronDesktopNotifier } from './notifications';
@@ -44,6 +45,7 @@ if (!app.requestSingleInstanceLock()) {
     }
     installContentSecurityPolicy();
     registerIpc(core, rendererOrigin(), { channel: 'ui', requestedBy: defaultRequester() });
+    registerExportIpc(core, rendererOrigin());
     mainWindow = createMainWindow();
     mainWindow.on('closed', () => {
       mainWindow = null;

@@ -8,7 +8,7 @@
  */
 import type { z } from 'zod';
 import { constitutionInputs, type ConstitutionOutputs } from './api/constitution';
-import { storeInputs, type StoreOutputs, type StoreEvents } from './api/store';
+import { storeInputs, type ExportRequest, type ExportToFileOutput, type StoreOutputs, type StoreEvents } from './api/store';
 import { monitoringInputs, type MonitoringOutputs, type MonitoringEvents } from './api/monitoring';
 import { alertsInputs, type AlertsOutputs, type AlertsEvents } from './api/alerts';
 import { settingsInputs, type SettingsOutputs, type SettingsEvents } from './api/settings';
@@ -62,6 +62,11 @@ export function isHandlerName(name: unknown): name is HandlerName {
 export interface RomanApi {
   invoke<K extends HandlerName>(name: K, input: HandlerInput<K>): Promise<Result<HandlerOutput<K>>>;
   on<E extends PushEventName>(event: E, listener: (payload: PushEvents[E]) => void): () => void;
+  /**
+   * Electron only: a save dialog, then the export streamed to the chosen file in the main process.
+   * Absent in the browser host, which downloads instead (POST /api/exports, see export-route.ts).
+   */
+  exportToFile?(request: ExportRequest): Promise<Result<ExportToFileOutput>>;
 }
 
 export { IPC_INVOKE_CHANNEL, IPC_EVENT_CHANNEL } from './ipc';

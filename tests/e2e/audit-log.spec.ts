@@ -2,7 +2,7 @@
  * Audit log page, offline: the host is pointed at a database where nothing listens, and the page
  * must still search, filter, inspect, export and verify the local cache seeded below.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { test, expect, type Page } from '@playwright/test';
 import { startHost } from './host';
@@ -173,24 +173,32 @@ test('CSV export downloads exactly the filtered records', async ({ page }) => {
   await page.getByLabel('Search').fill('quasar');
   await page.getByRole('checkbox', { name: 'critical' }).check();
   await expect(page.getByTestId('loaded-count')).toHaveText('3 matching records');
+  // The browser's own download of the host's streamed export (no size cap).
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
-  expect(download.suggestedFilename()).toMatch(/^roman-audit-log-.*\.csv$/);
-  const text = readFileSync(await download.path(), 'utf8');
+  expect(download.suggestedFilename()).toMatch(/^roman-audit-log-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.csv$/);
+  expect(download.url()).toMatch(/\/api\/exports\/[0-9a-f]{32}$/);
+  expect(download.url()).not.toContain(new URL(host.url).hash.slice('#token='.length));
+  const path = await download.path();
+  const text = readFileSync(path, 'utf8');
   const lines = text.trim().split(/\r\n/);
   expect(lines[0]).toBe('id,timestamp,kind,origin,severity,source,type,message,remote_table,remote_id,chain_seq,metadata');
   expect(lines).toHaveLength(4);
   for (const shard of [7, 507, 1007]) expect(text).toContain(`Quasar reactor meltdown in shard ${shard}`);
   expect(text).not.toContain('shard 1507');
-  await expect(page.getByTestId('export-result')).toContainText('Exported 3 records as CSV');
-  await expect(page.getByTestId('export-result')).not.toContainText('Truncated');
+  // The final count and size: the size is the saved file's.
+  const size = statSync(path).size;
+  expect(size).toBeLessThan(1024);
+  await expect(page.getByTestId('export-result')).toContainText(`Exported 3 records as CSV (${size} B) to ${download.suggestedFilename()}.`);
 
   const [jsonl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON lines' }).click()]);
+  expect(jsonl.suggestedFilename()).toMatch(/\.jsonl$/);
   const records = readFileSync(await jsonl.path(), 'utf8')
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as { severity: string; message: string; metadata: { latency_ms: number } });
   expect(records.map((r) => r.severity)).toEqual(['critical', 'critical', 'critical']);
   expect(records.map((r) => r.metadata.latency_ms).sort((a, b) => a - b)).toEqual([7, 107, 507]);
+  await expect(page.getByTestId('export-result')).toContainText('Exported 3 records as JSON lines');
 });
 
 test('the audit trail verifies, and a tampered record is named', async ({ page }) => {

@@ -5,6 +5,7 @@
  * Security: binds 127.0.0.1 only; a random per-run token (in the URL fragment, never sent to the
  * server in requests for files) must be presented when the WebSocket opens; the socket's Origin must
  * be this host; every call goes through HandlerRegistry.dispatch (zod validation, typed errors).
+ * Exports of any size are downloads (export-route.ts): a Bearer-token POST makes a one-time ticket.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -14,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Core } from '../core/app';
 import type { Caller } from '../core/context';
+import { exportRoute } from './export-route';
 
 export interface BrowserHostOptions {
   core: Core;
@@ -62,6 +64,9 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const token = opts.token ?? randomBytes(24).toString('hex');
   let origin = '';
 
+  // Streamed exports (any size) as downloads: see export-route.ts.
+  const exports = exportRoute({ core: opts.core, origin: () => origin, isToken: (given) => sameToken(given, token) });
+
   const serveFile = (req: IncomingMessage, res: ServerResponse): void => {
     const headers = {
       'Content-Security-Policy': CONTENT_SECURITY_POLICY,
@@ -69,14 +74,15 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'no-store',
     };
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, headers).end();
-      return;
-    }
     // DNS-rebinding guard: only our own host name is served.
     const host = req.headers.host ?? '';
     if (host !== new URL(origin).host) {
       res.writeHead(421, headers).end('Misdirected request');
+      return;
+    }
+    if (exports(req, res, headers)) return;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, headers).end();
       return;
     }
     const pathname = decodeURIComponent(new URL(req.url ?? '/', origin).pathname);

@@ -12,6 +12,7 @@ import type {
   RomanApi,
 } from '../../shared/api';
 import type { ApiError, Result } from '../../shared/result';
+import type { ExportRequest } from '../../shared/api/store';
 
 declare global {
   interface Window {
@@ -21,8 +22,13 @@ declare global {
 
 type Pending = { resolve: (r: Result<unknown>) => void };
 
+/** The browser host's per-run token (from the URL fragment, never sent in a URL). */
+function hostToken(): string {
+  return new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
+}
+
 function createSocketApi(): RomanApi {
-  const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
+  const token = hostToken();
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   const pending = new Map<number, Pending>();
   let nextId = 1;
@@ -104,4 +110,32 @@ export async function call<K extends HandlerName>(name: K, input: HandlerInput<K
 
 export function subscribe<E extends PushEventName>(event: E, listener: (payload: PushEvents[E]) => void): () => void {
   return roman.on(event, listener);
+}
+
+/**
+ * Browser host only: asks the host for a one-time export link (the token goes in a header) and
+ * sends the browser to it, so the browser's own download saves the streamed file. Progress and the
+ * outcome arrive as 'store.exportProgress' events for the returned exportId.
+ */
+export async function startHostDownload(request: ExportRequest): Promise<string> {
+  let res: Response;
+  try {
+    res = await fetch('/api/exports', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${hostToken()}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+  } catch {
+    throw new Error('Cannot reach the R.O.M.A.N. core (browser host).');
+  }
+  const body = (await res.json().catch(() => ({}))) as { exportId?: string; url?: string; error?: string };
+  if (!res.ok || !body.exportId || !body.url) throw new Error(body.error ?? `the host answered HTTP ${res.status}`);
+  const a = document.createElement('a');
+  a.href = body.url;
+  a.rel = 'noopener';
+  a.style.display = 'none';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  return body.exportId;
 }

@@ -34,7 +34,37 @@ export const recordFilterSchema = z
   })
   .strict();
 
-/** Largest text `store.export` returns (bigger exports: `roman events export --out FILE`). */
+/**
+ * A streamed export to a file the user chooses (any size): the Electron shell's save dialog
+ * (`window.roman.exportToFile`), or the browser host's download endpoint (`POST /api/exports`
+ * then `GET /api/exports/<exportId>`). Progress arrives as 'store.exportProgress' events.
+ */
+export const exportRequestSchema = z
+  .object({
+    /** Chosen by the caller (Electron) or by the host (browser): names the progress events. */
+    exportId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'exportId must be 8-64 letters, digits, - or _').optional(),
+    format: z.enum(['csv', 'jsonl']),
+    filter: recordFilterSchema.default({}),
+  })
+  .strict();
+export type ExportRequest = z.input<typeof exportRequestSchema>;
+
+export type ExportProgress =
+  | { exportId: string; state: 'running'; rows: number; bytes: number }
+  | { exportId: string; state: 'done'; format: 'csv' | 'jsonl'; rows: number; bytes: number; fileName: string }
+  | { exportId: string; state: 'failed'; rows: number; bytes: number; message: string };
+
+/** What `window.roman.exportToFile` answers (Electron): the chosen file, or canceled. */
+export type ExportToFileOutput =
+  | { canceled: true }
+  | { canceled: false; path: string; format: 'csv' | 'jsonl'; rows: number; bytes: number };
+
+/** The export's file name: roman-audit-log-2026-11-28T17-45-01Z.csv */
+export function exportFileName(format: 'csv' | 'jsonl', now: Date): string {
+  return `roman-audit-log-${now.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}.${format}`;
+}
+
+/** Largest text `store.export` returns (bigger exports: exportRequestSchema above, or `roman events export --out FILE`). */
 export const STORE_EXPORT_MAX_BYTES = 8 * 1024 * 1024;
 
 export const storeInputs = {
@@ -81,4 +111,6 @@ export interface StoreOutputs {
 export interface StoreEvents {
   /** Records were added to the cache (by sync, a decision, an alert…); lists of these kinds refresh. */
   'store.changed': { kinds: string[] };
+  /** A streamed export's rows and bytes written so far, then its outcome. */
+  'store.exportProgress': ExportProgress;
 }

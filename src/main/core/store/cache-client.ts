@@ -31,7 +31,7 @@ import type { Cache, CacheOpenOptions } from './cache';
 import { CacheInputError, CacheNotFoundError } from './cache';
 import { CacheSchemaError } from './schema';
 import { TriageInputError } from './triage';
-import type { ExportResult } from './export';
+import type { ExportOptions, ExportResult } from './export';
 import type { CacheServices } from './cache-services';
 import { createRemote, deserializeError, type ErrorClasses, type FromWorker, type Promisified, type Remote, type RpcCall, type ToWorker } from './rpc';
 import type { CacheWorkerData } from './cache-worker';
@@ -113,7 +113,7 @@ export class CacheClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private queue: ToWorker<CacheServices>[] = [];
-  private readonly chunkSinks = new Map<number, (data: string) => void>();
+  private readonly chunkSinks = new Map<number, (data: string, rows: number, bytes: number) => void>();
   private readonly changeListeners = new Set<ChangeListener>();
   private readonly progressListeners = new Set<(p: SyncProgressEvent) => void>();
   private readonly statusListeners = new Set<(s: CacheWorkerStatus) => void>();
@@ -188,16 +188,34 @@ export class CacheClient {
     return () => this.progressListeners.delete(listener);
   }
 
-  /** Cache.exportRecords, streamed from the worker into `out` with backpressure. */
-  async exportRecords(filter: RecordFilter, format: ExportFormat, out: Writable, opts: { maxRows?: number; maxBytes?: number } = {}): Promise<ExportResult> {
+  /**
+   * Cache.exportRecords, streamed from the worker into `out` with backpressure; `opts.progress`
+   * hears (rows, bytes) written so far as each chunk arrives.
+   */
+  async exportRecords(filter: RecordFilter, format: ExportFormat, out: Writable, opts: ExportOptions = {}): Promise<ExportResult> {
     const streamId = this.nextId++;
     let failed: Error | null = null;
-    this.chunkSinks.set(streamId, (data) => {
-      const ack = () => this.post({ type: 'stream-ack', id: streamId });
+    const { progress, ...caps } = opts;
+    this.chunkSinks.set(streamId, (data, rows, bytes) => {
+      try {
+        progress?.(rows, bytes);
+      } catch {
+        // a progress listener's failure must not stop the export
+      }
+      // After a failure the worker is told to stop (its next write fails) rather than export the rest.
+      const ack = () => this.post(failed ? { type: 'stream-ack', id: streamId, abort: true } : { type: 'stream-ack', id: streamId });
+      if (!failed && out.destroyed) failed = new Error('the export destination was closed before the export finished');
       if (failed) return ack();
       try {
-        if (out.write(data)) ack();
-        else out.once('drain', ack);
+        if (out.write(data)) return ack();
+        const go = () => {
+          out.off('drain', go);
+          out.off('close', go);
+          if (!out.writableFinished && out.destroyed) failed ??= new Error('the export destination was closed before the export finished');
+          ack();
+        };
+        out.on('drain', go);
+        out.on('close', go);
       } catch (err) {
         failed = err as Error;
         ack();
@@ -206,7 +224,7 @@ export class CacheClient {
     const onError = (err: Error) => (failed ??= err);
     out.on('error', onError);
     try {
-      const r = await this.remote.export.exportRecords(streamId, filter, format, opts);
+      const r = await this.remote.export.exportRecords(streamId, filter, format, caps);
       if (failed) throw failed;
       return r;
     } finally {
@@ -353,7 +371,7 @@ export class CacheClient {
         return;
       }
       case 'chunk':
-        this.chunkSinks.get(m.id)?.(m.data);
+        this.chunkSinks.get(m.id)?.(m.data, m.rows, m.bytes);
         return;
       case 'event':
         if (m.name === 'store.changed') {

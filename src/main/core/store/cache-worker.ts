@@ -65,7 +65,7 @@ function main(): void {
   cache.onChange((change) => post({ type: 'event', name: 'store.changed', payload: change }));
 
   port.on('message', (m: ToWorker<CacheServices>) => {
-    if (m.type === 'stream-ack') return exporter.acknowledged(m.id);
+    if (m.type === 'stream-ack') return exporter.acknowledged(m.id, m.abort === true);
     if (m.type === 'close') {
       void sync.closePools().finally(() => {
         cache.close();

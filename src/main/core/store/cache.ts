@@ -41,7 +41,7 @@ import { AuditChain, type AppendedEntry, type AuditEntryInput } from './audit-ch
 import { TriageStore } from './triage';
 import type { Decision } from '../../../shared/constitution';
 import { readAiUsageFromCache, type AiUsageInput } from '../metrics/ai-usage';
-import { writeExport, type ExportResult } from './export';
+import { writeExport, type ExportOptions, type ExportResult } from './export';
 
 /** How many of the newest records the integrity check compares with the full-text index. */
 const INDEX_TEXT_SAMPLE = 1000;
@@ -602,7 +602,7 @@ export class Cache {
     filter: RecordFilter,
     format: ExportFormat,
     out: Writable,
-    opts: { maxRows?: number; maxBytes?: number } = {},
+    opts: ExportOptions = {},
   ): Promise<ExportResult> {
     if (format !== 'csv' && format !== 'jsonl') throw new CacheInputError(`unknown export format "${String(format)}" (csv or jsonl)`);
     const compiled = compileFilter(filter, this.clock.now());

@@ -19,6 +19,13 @@ export interface ExportRow {
   metadata?: string;
 }
 
+/** Caps, and a callback told (rows, bytes) written so far each time a chunk goes out. */
+export interface ExportOptions {
+  maxRows?: number;
+  maxBytes?: number;
+  progress?: (rows: number, bytes: number) => void;
+}
+
 export interface ExportResult {
   rows: number;
   bytes: number;
@@ -101,19 +108,36 @@ function jsonLine(r: ExportRow): string {
   );
 }
 
+function stopped(out: Writable): Error {
+  return out.errored ?? new Error('the export destination was closed before the export finished');
+}
+
 function write(out: Writable, chunk: string): Promise<void> | null {
+  if (out.destroyed) return Promise.reject(stopped(out));
   if (out.write(chunk)) return null;
+  if (out.destroyed) return Promise.reject(stopped(out));
   return new Promise<void>((resolve, reject) => {
-    const onDrain = () => {
+    const off = () => {
+      out.off('drain', onDrain);
       out.off('error', onError);
+      out.off('close', onClose);
+    };
+    const onDrain = () => {
+      off();
       resolve();
     };
     const onError = (err: Error) => {
-      out.off('drain', onDrain);
+      off();
       reject(err);
     };
-    out.once('drain', onDrain);
-    out.once('error', onError);
+    // A stream destroyed without an error event (or whose error already fired) still ends the wait.
+    const onClose = () => {
+      off();
+      reject(stopped(out));
+    };
+    out.on('drain', onDrain);
+    out.on('error', onError);
+    out.on('close', onClose);
   });
 }
 
@@ -121,7 +145,7 @@ export async function writeExport(
   rows: Iterable<ExportRow>,
   format: 'csv' | 'jsonl',
   out: Writable,
-  opts: { maxRows?: number; maxBytes?: number } = {},
+  opts: ExportOptions = {},
 ): Promise<ExportResult> {
   const maxRows = opts.maxRows ?? Infinity;
   const maxBytes = opts.maxBytes ?? Infinity;
@@ -133,6 +157,7 @@ export async function writeExport(
     if (!buffer) return;
     const chunk = buffer;
     buffer = '';
+    opts.progress?.(count, bytes);
     const wait = write(out, chunk);
     if (wait) await wait;
   };

@@ -42,7 +42,7 @@ export interface SerializedError {
 /** main → worker */
 export type ToWorker<S> =
   | ({ type: 'call'; id: number; /** The caller's clock (ms), for a worker serving a fake clock. */ now: number } & RpcCall<S>)
-  | { type: 'stream-ack'; id: number }
+  | { type: 'stream-ack'; id: number; abort?: boolean }
   | { type: 'close' };
 
 /** worker → main */
@@ -51,7 +51,7 @@ export type FromWorker =
   | { type: 'open-failed'; error: SerializedError }
   | { type: 'result'; id: number; value: unknown }
   | { type: 'error'; id: number; error: SerializedError }
-  | { type: 'chunk'; id: number; data: string }
+  | { type: 'chunk'; id: number; data: string; rows: number; bytes: number }
   | { type: 'event'; name: string; payload: unknown }
   | { type: 'closed' };
 

@@ -10,9 +10,9 @@ import { call, CallError, subscribe } from '../api';
 import { RECORD_KINDS, SEVERITIES, type AuditVerification, type CacheStatus, type RecordKind, type Severity, type StoredRecord } from '../../../shared/store';
 import type { HandlerInput } from '../../../shared/api';
 import type { WorkspaceStatus } from '../../../shared/workspace';
-import type { StoreExportOutput } from '../../../shared/api/store';
 import { VirtualTable, type VirtualColumn } from '../components/VirtualTable';
 import { RecordDetail } from '../components/audit/RecordDetail';
+import { ExportStatus, useExport } from '../components/audit/useExport';
 import { formatBytes, formatCount, formatLocalTime, statusHeadline } from '../components/audit/format';
 import '../audit.css';
 
@@ -99,19 +99,6 @@ const COLUMNS: VirtualColumn<StoredRecord>[] = [
   { id: 'type', header: 'Type', width: 'minmax(70px, 0.6fr)', render: (r) => <span title={r.type ?? ''}>{r.type ?? '–'}</span> },
   { id: 'message', header: 'Message', width: 'minmax(160px, 3fr)', render: (r) => <span title={r.message}>{r.message}</span> },
 ];
-
-function downloadText(text: string, fileName: string, mime: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: mime }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.rel = 'noopener';
-  a.style.display = 'none';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 function StatusLine({ status, workspace, error, now }: { status: CacheStatus | null; workspace: WorkspaceStatus | null; error: string | null; now: number }) {
   if (error) {
@@ -205,9 +192,7 @@ export function AuditLogPage() {
   useEffect(() => {
     following.current = atTop && selectedId === null;
   }, [atTop, selectedId]);
-  const [exporting, setExporting] = useState<'csv' | 'jsonl' | null>(null);
-  const [exportResult, setExportResult] = useState<StoreExportOutput | null>(null);
-  const [exportError, setExportError] = useState<string | null>(null);
+  const exporter = useExport();
   const [verifying, setVerifying] = useState(false);
   const [verification, setVerification] = useState<AuditVerification | null>(null);
   const [verifyError, setVerifyError] = useState<string | null>(null);
@@ -337,21 +322,9 @@ export function AuditLogPage() {
   const filtered =
     filters.text !== '' || filters.kind !== '' || filters.severity.length > 0 || filters.source !== '' || filters.type !== '' || filters.range !== 'all';
 
-  async function exportAs(format: 'csv' | 'jsonl') {
-    if (!current) return;
-    setExporting(format);
-    setExportError(null);
-    setExportResult(null);
-    try {
-      const out = await call('store.export', { ...current.filter, format });
-      const stamp = new Date().toISOString().replace(/[:]/g, '-').replace(/\..*$/, '');
-      downloadText(out.text, `roman-audit-log-${stamp}.${format === 'csv' ? 'csv' : 'jsonl'}`, format === 'csv' ? 'text/csv' : 'application/x-ndjson');
-      setExportResult(out);
-    } catch (err) {
-      setExportError(messageOf(err));
-    } finally {
-      setExporting(null);
-    }
+  // The export streams exactly the list's filter (the same `since`) to a file the user chooses.
+  function exportAs(format: 'csv' | 'jsonl') {
+    if (current) void exporter.start(format, current.filter);
   }
 
   async function verify() {
@@ -446,11 +419,11 @@ export function AuditLogPage() {
             Clear filters
           </button>
           <span className="audit-spacer" />
-          <button type="button" className="btn secondary" disabled={!current || exporting !== null} onClick={() => void exportAs('csv')}>
-            {exporting === 'csv' ? 'Exporting…' : 'Export CSV'}
+          <button type="button" className="btn secondary" disabled={!current || exporter.busy} onClick={() => exportAs('csv')}>
+            {exporter.busy && exporter.exp?.format === 'csv' ? 'Exporting…' : 'Export CSV'}
           </button>
-          <button type="button" className="btn secondary" disabled={!current || exporting !== null} onClick={() => void exportAs('jsonl')}>
-            {exporting === 'jsonl' ? 'Exporting…' : 'Export JSON lines'}
+          <button type="button" className="btn secondary" disabled={!current || exporter.busy} onClick={() => exportAs('jsonl')}>
+            {exporter.busy && exporter.exp?.format === 'jsonl' ? 'Exporting…' : 'Export JSON lines'}
           </button>
           <button type="button" className="btn" disabled={verifying} onClick={() => void verify()}>
             {verifying ? 'Verifying…' : 'Verify audit trail'}
@@ -458,20 +431,7 @@ export function AuditLogPage() {
         </div>
       </div>
 
-      {exportResult ? (
-        <p className={exportResult.truncated ? 'audit-notice warn' : 'audit-notice'} data-testid="export-result" role="status">
-          Exported {formatCount(exportResult.rows)} record{exportResult.rows === 1 ? '' : 's'} as {exportResult.format === 'csv' ? 'CSV' : 'JSON lines'} (
-          {formatBytes(exportResult.bytes)}).
-          {exportResult.truncated
-            ? ' Truncated: the export hit its size limit and does not contain every matching record. Narrow the filter, or use `roman events export --out FILE` for the full set.'
-            : ''}
-        </p>
-      ) : null}
-      {exportError ? (
-        <p className="error" role="alert" data-testid="export-error">
-          Export failed: {exportError}
-        </p>
-      ) : null}
+      <ExportStatus exp={exporter.exp} />
       {verification ? <VerificationView result={verification} /> : null}
       {verifyError ? (
         <p className="error" role="alert" data-testid="verify-error">
